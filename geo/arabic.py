@@ -1,0 +1,176 @@
+"""Arabic normalisation for matching, with a map back to the original offsets.
+
+Matching needs one spelling per word: hamza and alef forms folded, teh marbuta and alef maqsura folded,
+diacritics, tatweel and invisible controls dropped. Reporting needs the opposite: the exact span of the
+source text. :func:`normalise` gives both: the folded text and, for every folded character, the index of
+the original character it came from.
+
+The character maps are data (the dicts below), in the manner of CAMeL Tools' ``normalize`` module; each
+maps one source character to zero, one or more output characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass
+
+#: Characters removed outright: harakat, Quranic marks, superscript alef, tatweel.
+DIACRITICS = "".join(
+    [chr(c) for c in range(0x0610, 0x061B)]
+    + [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670"]
+    + [chr(c) for c in range(0x06D6, 0x06DD)]
+    + [chr(c) for c in range(0x06DF, 0x06E9)]
+    + [chr(c) for c in range(0x06EA, 0x06EE)]
+)
+TATWEEL = "\u0640"
+#: Zero-width, bidi and other invisible format characters: they split no words and carry no letters.
+INVISIBLE = (
+    "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+
+#: One character to one character: alef forms, hamza carriers, teh marbuta, alef maqsura, Persian and
+#: Urdu letter forms that turn up in Arabic web text, and Arabic-Indic digits.
+LETTER_FOLDS = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ى": "ي",
+    "ی": "ي",
+    "ې": "ي",
+    "ۍ": "ي",
+    "ة": "ه",
+    "ۀ": "ه",
+    "ہ": "ه",
+    "ھ": "ه",
+    "ک": "ك",
+    "ڪ": "ك",
+}
+DIGIT_FOLDS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+
+
+def _latin_case_folds() -> dict[str, str]:
+    """Latin capitals that lower-case to a single character (so offsets stay one to one)."""
+    folds = {}
+    for code in range(0x41, 0x250):
+        char = chr(code)
+        lower = char.lower()
+        if lower != char and len(lower) == 1:
+            folds[char] = lower
+    return folds
+
+
+def _presentation_forms() -> dict[str, str]:
+    """Arabic presentation forms (legacy encodings, PDFs) decomposed to base letters, folded again."""
+    folds = {}
+    for start, end in ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF)):
+        for code in range(start, end):
+            char = chr(code)
+            decomposed = unicodedata.normalize("NFKC", char)
+            if decomposed != char and decomposed.strip():
+                folded = "".join(LETTER_FOLDS.get(c, c) for c in decomposed if c not in DIACRITICS and c != TATWEEL)
+                folds[char] = folded
+    return folds
+
+
+def _build_table() -> dict[int, str]:
+    mapping: dict[str, str] = {}
+    mapping.update(_presentation_forms())
+    mapping.update(_latin_case_folds())
+    mapping.update(LETTER_FOLDS)
+    mapping.update(DIGIT_FOLDS)
+    for char in DIACRITICS + TATWEEL + INVISIBLE:
+        mapping[char] = ""
+    return {ord(k): v for k, v in mapping.items()}
+
+
+_TABLE = _build_table()
+#: Characters whose replacement is not exactly one character: only these move offsets.
+_RESIZING = re.compile("[" + "".join(re.escape(chr(k)) for k, v in sorted(_TABLE.items()) if len(v) != 1) + "]")
+_TRAILING_MARKS = frozenset(DIACRITICS + TATWEEL)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """Folded text plus, for each of its characters, the index of the source character.
+
+    ``offsets`` is ``None`` when folding kept every character in place (the common case for
+    undiacritised news text), which saves building a list as long as the text.
+    """
+
+    source: str
+    text: str
+    offsets: array | None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the folded text to the source text.
+
+        Diacritics and tatweel that follow the last letter belong to the word, so they are kept inside
+        the span; invisible controls and anything else after it are not.
+        """
+        if self.offsets is None:
+            src_start, src_end = start, end
+        else:
+            src_start = self.offsets[start]
+            src_end = self.offsets[end - 1] + 1
+        source = self.source
+        while src_end < len(source) and source[src_end] in _TRAILING_MARKS:
+            src_end += 1
+        return src_start, src_end
+
+
+def fold(text: str) -> str:
+    """The folded form of ``text`` without offsets: what names and cue words are compared in."""
+    return text.translate(_TABLE)
+
+
+def normalise(text: str) -> Normalised:
+    """Fold ``text`` for matching and keep a map back to the original character offsets."""
+    folded = text.translate(_TABLE)
+    if not _RESIZING.search(text):
+        return Normalised(text, folded, None)
+    offsets = array("l")
+    position = 0
+    for match in _RESIZING.finditer(text):
+        index = match.start()
+        offsets.extend(range(position, index))
+        offsets.extend([index] * len(_TABLE[ord(text[index])]))
+        position = index + 1
+    offsets.extend(range(position, len(text)))
+    return Normalised(text, folded, offsets)
+
+
+_NON_WORD = re.compile(r"[\W_]")
+
+
+def word_boundaries(folded: str) -> str:
+    """Replace every character that cannot be part of a word by a space, keeping the length.
+
+    The scanner then finds names only where a space follows them, which is how a match on a word
+    boundary is enforced inside the Aho-Corasick automaton rather than checked afterwards.
+    """
+    return _NON_WORD.sub(" ", folded)
+
+
+def is_arabic_name(text: str) -> bool:
+    """True when ``text`` has Arabic letters and no Latin letters or digits (a valid ``name_ar``)."""
+    has_arabic = False
+    for char in text:
+        if "\u0621" <= char <= "\u064a" or "\u0671" <= char <= "\u06d3" or "\ufb50" <= char <= "\ufeff":
+            has_arabic = True
+        elif char.isascii() and char.isalnum():
+            return False
+    return has_arabic
+
+
+def name_key(name: str) -> str:
+    """The key under which a name is indexed and compared: folded, spaces collapsed."""
+    return " ".join(word_boundaries(fold(name)).split())

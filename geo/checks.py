@@ -1,0 +1,170 @@
+"""The gazetteer's rules, shared by ``geo gazetteer validate`` (all files) and ``add`` (one entry).
+
+Field rules (numbers in range, a known feature, an Arabic ``name_ar`` ...) look at one entry; the
+others (unknown parent, parent cycle, child far from its parent, duplicate name under one parent, one
+id twice, rows out of order) look at the whole gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from geo.arabic import is_arabic_name, name_key
+from geo.errors import EntryRefused
+from geo.gazetteer import Gazetteer, Problem, read_file
+from geo.model import FEATURES, Entry
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+#: How far (km) an entry may lie from its parent, by the parent's feature. Generous on purpose: they
+#: catch swapped lat/lon and wrong signs, not a town placed at the edge of its governorate.
+PARENT_RADIUS_KM = {
+    "continent": 8000,
+    "country": 4000,
+    "admin1": 300,
+    "region": 300,
+    "city": 40,
+    "town": 15,
+    "village": 15,
+    "district": 15,
+    "neighbourhood": 5,
+    "landmark": 15,
+}
+#: Entries that may stand without a country code.
+WORLD_FEATURES = frozenset({"continent", "region"})
+
+
+def field_problems(entry: Entry) -> list[tuple[str, str]]:
+    """(field, message) for each rule of a single entry that ``entry`` breaks."""
+    problems = []
+    if not ID_PATTERN.match(entry.id):
+        problems.append(("id", f"id {entry.id!r} must be a slug of a-z, 0-9 and single hyphens"))
+    if not entry.name_ar:
+        problems.append(("name_ar", "name_ar is empty"))
+    elif not is_arabic_name(entry.name_ar):
+        problems.append(("name_ar", f"name_ar {entry.name_ar!r} must be Arabic letters only"))
+    for variant in entry.variants_ar:
+        if not is_arabic_name(variant):
+            problems.append(("variants_ar", f"variant {variant!r} is not Arabic"))
+    if not entry.name_en:
+        problems.append(("name_en", "name_en is empty"))
+    if entry.feature not in FEATURES:
+        problems.append(("feature", f"feature {entry.feature!r} is not one of {', '.join(FEATURES)}"))
+    if entry.country and not COUNTRY_PATTERN.match(entry.country):
+        problems.append(("country", f"country {entry.country!r} must be an upper-case ISO 3166-1 alpha-2 code"))
+    if not entry.country and entry.feature not in WORLD_FEATURES:
+        problems.append(("country", "country is empty"))
+    if entry.parent == entry.id:
+        problems.append(("parent", "an entry cannot be its own parent"))
+    if not entry.source:
+        problems.append(("source", "source is empty: say where the coordinates come from"))
+    return problems
+
+
+def parent_problems(entry: Entry, gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """Unknown parent, or an entry too far from its parent."""
+    if not entry.parent:
+        return []
+    parent = gazetteer.get(entry.parent)
+    if parent is None:
+        return [("parent", f"unknown parent {entry.parent!r}")]
+    from geopy.distance import geodesic
+
+    limit = PARENT_RADIUS_KM.get(parent.feature, 300)
+    distance = geodesic((entry.lat, entry.lon), (parent.lat, parent.lon)).km
+    if distance > limit:
+        return [("lat", f"{distance:.0f} km from its parent {parent.id} (limit {limit} km for a {parent.feature})")]
+    return []
+
+
+def arabic_keys(entry: Entry) -> set[str]:
+    return {name_key(name) for name in (entry.name_ar, *entry.variants_ar)}
+
+
+def check_new_entry(entry: Entry, gazetteer: Gazetteer) -> None:
+    """Raise :class:`EntryRefused` naming the first field of ``entry`` that breaks a rule."""
+    for field, message in field_problems(entry) + parent_problems(entry, gazetteer):
+        raise EntryRefused(message, field)
+    if entry.id in gazetteer:
+        raise EntryRefused(f"id {entry.id!r} already exists ({gazetteer[entry.id].origin})", "id")
+    keys = arabic_keys(entry)
+    for sibling in gazetteer:
+        if sibling.parent == entry.parent and keys & arabic_keys(sibling):
+            raise EntryRefused(
+                f"duplicate: {sibling.id} ({sibling.name_ar}) has the same name under the same parent",
+                "name_ar",
+            )
+
+
+def validate_files(paths: Iterable[Path]) -> list[Problem]:
+    """Every rule over every file; the problems located as ``file:line``."""
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    first_seen: dict[str, str] = {}
+    for path in paths:
+        file_entries, file_problems = read_file(path)
+        problems.extend(file_problems)
+        previous = ""
+        for entry in file_entries:
+            file, line = entry.origin.rsplit(":", 1)
+            if entry.id < previous:
+                problems.append(
+                    Problem(file, int(line), f"id {entry.id!r} is out of order (rows must be sorted by id)")
+                )
+            previous = max(previous, entry.id)
+            if entry.id in first_seen:
+                problems.append(
+                    Problem(file, int(line), f"duplicate id {entry.id!r} (first at {first_seen[entry.id]})")
+                )
+                continue
+            first_seen[entry.id] = entry.origin
+            entries.append(entry)
+    gazetteer = Gazetteer(entries)
+
+    def located(entry: Entry, message: str) -> Problem:
+        file, line = entry.origin.rsplit(":", 1)
+        return Problem(file, int(line), message)
+
+    by_parent_key: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        for _, message in field_problems(entry) + parent_problems(entry, gazetteer):
+            problems.append(located(entry, message))
+        for key in sorted(arabic_keys(entry)):
+            other = by_parent_key.setdefault((entry.parent, key), entry)
+            if other is not entry:
+                problems.append(
+                    located(
+                        entry,
+                        f"duplicate name {key!r} under parent {entry.parent or '(none)'}: "
+                        f"also {other.id} at {other.origin}",
+                    )
+                )
+                break
+    problems.extend(located(entry, message) for entry, message in cycles(gazetteer))
+    return sorted(problems, key=lambda p: (p.file, p.line, p.message))
+
+
+def cycles(gazetteer: Gazetteer) -> list[tuple[Entry, str]]:
+    """Entries whose parent chain loops back on itself."""
+    found = []
+    for entry in gazetteer:
+        seen = [entry.id]
+        current = entry
+        while current.parent and current.parent in gazetteer:
+            if current.parent in seen:
+                if current.parent == entry.id:
+                    found.append((entry, "parent cycle: " + " -> ".join([*seen, entry.id])))
+                break
+            seen.append(current.parent)
+            current = gazetteer[current.parent]
+    return found
+
+
+def entries_by_file(gazetteer: Gazetteer) -> dict[str, list[Entry]]:
+    grouped: dict[str, list[Entry]] = defaultdict(list)
+    for entry in gazetteer:
+        grouped[entry.origin.rsplit(":", 1)[0]].append(entry)
+    return grouped

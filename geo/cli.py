@@ -1,0 +1,279 @@
+"""The ``geo`` command line: argument parsing only, every action is a call into the Python API.
+
+Heavy libraries are imported inside the command functions, so ``geo --help`` answers at once.
+A :class:`~geo.errors.GeoError` becomes one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from geo import __version__
+from geo.errors import GeoError, UsageError
+
+EXAMPLES = {
+    "search": "example:\n  geo gazetteer search بباريس\n  geo gazetteer search 'Munich' --json",
+    "add": (
+        "example:\n  geo gazetteer add --name-ar 'الصاخور' --name-en 'Al-Sakhour' \\\n"
+        "      --at '36.2195, 37.1810' \\\n"
+        "      --feature neighbourhood --parent sy-aleppo --source 'OSM, approx.'\n"
+        "  geo gazetteer add --from suggestions.csv"
+    ),
+    "validate": (
+        "example:\n  geo gazetteer validate                 # the bundled files\n"
+        "  geo gazetteer validate my_places.csv"
+    ),
+    "export": "example:\n  geo gazetteer export --format geojson --out gazetteer.geojson",
+    "extract": (
+        "example:\n  geo extract examples/articles/ --format jsonl\n"
+        "  cat article.txt | geo extract - --format csv --out mentions.csv"
+    ),
+    "map": "example:\n  geo map examples/articles/ --out maps/examples.html --title 'Aleppo, December 2016'",
+    "suggest": "example:\n  geo gazetteer suggest examples/articles/ --out suggestions.csv",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geo",
+        description="Find, resolve and map the places in Arabic news text.",
+        epilog="example:\n  geo map examples/articles/ --out maps/examples.html\n  geo gazetteer search حلب",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"geo {__version__}")
+    parser.add_argument(
+        "--gazetteer",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="extra gazetteer CSV file or folder (repeatable; also $GEO_GAZETTEER)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(parent, name: str, help_text: str, example_key: str | None = None) -> argparse.ArgumentParser:
+        return parent.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=EXAMPLES.get(example_key or name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    gazetteer = command(commands, "gazetteer", "look up, add, check and export gazetteer entries")
+    gazetteer_commands = gazetteer.add_subparsers(dest="gazetteer_command", metavar="ACTION")
+
+    search = command(gazetteer_commands, "search", "find entries by any Arabic or English spelling")
+    search.add_argument("query", help="a name, with or without clitics or diacritics (بباريس, Munich)")
+    search.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    search.set_defaults(handler=_search)
+
+    add = command(gazetteer_commands, "add", "add an entry (checked, atomic, sorted)")
+    add.add_argument("--from", dest="from_file", metavar="CSV", help="add every completed row of a CSV file")
+    add.add_argument("--name-ar", help="Arabic name as the press writes it")
+    add.add_argument("--name-en", help="English name")
+    add.add_argument("--at", metavar="COORDS", help='"36.19, 37.15" or "36°11′N 37°09′E"')
+    add.add_argument("--feature", help="neighbourhood, village, town, city, district, region, landmark ...")
+    add.add_argument("--parent", help="id of the container, e.g. sy-aleppo")
+    add.add_argument("--id", help="stable slug; made from the parent and --name-en when left out")
+    add.add_argument("--variants", default="", help="other Arabic spellings, |-separated")
+    add.add_argument("--variants-en", default="", help="other English spellings, |-separated")
+    add.add_argument("--country", help="ISO 3166-1 alpha-2 code (default: the parent's)")
+    add.add_argument("--population", type=int)
+    add.add_argument("--source", default="", help="where the coordinates come from")
+    add.add_argument("--file", help="CSV file to write (default: where the parent's other children are)")
+    add.set_defaults(handler=_add)
+
+    validate = command(gazetteer_commands, "validate", "check every rule over gazetteer files")
+    validate.add_argument("paths", nargs="*", help="files or folders (default: bundled files and $GEO_GAZETTEER)")
+    validate.set_defaults(handler=_validate)
+
+    export = command(gazetteer_commands, "export", "write the gazetteer as GeoJSON, CSV or GeoParquet")
+    export.add_argument("--format", choices=("geojson", "csv", "parquet"), required=True)
+    export.add_argument("--out", required=True, metavar="FILE")
+    export.set_defaults(handler=_export)
+
+    suggest = command(gazetteer_commands, "suggest", "list place names the gazetteer lacks, most frequent first")
+    suggest.add_argument("paths", nargs="+", metavar="PATH")
+    suggest.add_argument("--out", metavar="FILE", help="write CSV rows ready to complete and add")
+    suggest.add_argument("--encoding", default="utf-8")
+    suggest.set_defaults(handler=_suggest)
+
+    extract = command(commands, "extract", "find, resolve and classify the place mentions of articles")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help=".txt file, folder of .txt files, or - for stdin")
+    extract.add_argument("--format", choices=("jsonl", "csv", "geojson", "parquet"), default="jsonl")
+    extract.add_argument("--out", metavar="FILE", help="output file (default: stdout for jsonl and csv)")
+    extract.add_argument("--encoding", default="utf-8", help="text encoding of the articles (e.g. cp1256)")
+    extract.set_defaults(handler=_extract)
+
+    map_ = command(commands, "map", "draw a layered, self-contained HTML map of articles", "map")
+    map_.add_argument("paths", nargs="+", metavar="PATH")
+    map_.add_argument("--out", required=True, metavar="FILE", help="HTML file to write, e.g. maps/NAME.html")
+    map_.add_argument("--title", default="")
+    focus = map_.add_mutually_exclusive_group()
+    focus.add_argument("--focus", metavar="PLACE_ID", help="centre on a gazetteer entry, e.g. sy-aleppo")
+    focus.add_argument("--bbox", metavar="S,W,N,E", help="fit the view to this box")
+    map_.add_argument("--png", metavar="FILE", help="also write a static image (headless Chromium)")
+    map_.add_argument("--fragment", metavar="FILE", help="also write an HTML snippet to embed in a page")
+    map_.add_argument("--geojson", metavar="FILE", help="also write the layers as GeoJSON (for QGIS)")
+    map_.add_argument("--tiles", action="store_true", help="add an online OpenStreetMap base layer (off by default)")
+    map_.add_argument("--encoding", default="utf-8")
+    map_.set_defaults(handler=_map)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        if args.command == "gazetteer":
+            parser.parse_args(["gazetteer", "--help"])
+        parser.print_help()
+        return 0
+    try:
+        return handler(args) or 0
+    except GeoError as error:
+        print(f"geo: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+# -- gazetteer ---------------------------------------------------------------------------------------
+def _gazetteer(args):
+    from geo.gazetteer import Gazetteer
+
+    return Gazetteer.load(args.gazetteer)
+
+
+def _search(args) -> int:
+    from geo import curation
+
+    gazetteer = _gazetteer(args)
+    found = curation.search(gazetteer, args.query)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        for item in found:
+            chain = " < ".join(p["name_ar"] for p in item["parents"])
+            print(
+                f"{item['id']}\t{item['name_ar']}\t{item['name_en']}\t{item['feature']}\t"
+                f"{item['lat']:.5f}, {item['lon']:.5f}\t{chain}"
+            )
+    if not found:
+        print(f"geo: no entry for {args.query!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add(args) -> int:
+    from geo import curation
+
+    gazetteer = _gazetteer(args)
+    if args.from_file:
+        report = curation.add_from_csv(gazetteer, args.from_file, args.file)
+        for line in report.refused:
+            print(f"geo: error: {line}", file=sys.stderr)
+        for entry_id, path in report.added:
+            print(f"added {entry_id} to {path}")
+        return 1 if report.refused else 0
+    missing = [
+        flag
+        for flag, value in (
+            ("--name-ar", args.name_ar),
+            ("--name-en", args.name_en),
+            ("--at", args.at),
+            ("--feature", args.feature),
+            ("--parent", args.parent),
+        )
+        if not value
+    ]
+    if missing:
+        raise UsageError("missing " + ", ".join(missing) + " (or give --from CSV)")
+    entry = curation.new_entry(
+        gazetteer,
+        name_ar=args.name_ar,
+        name_en=args.name_en,
+        at=args.at,
+        feature=args.feature,
+        parent=args.parent,
+        entry_id=args.id,
+        variants_ar=args.variants,
+        variants_en=args.variants_en,
+        country=args.country,
+        population=args.population,
+        source=args.source,
+    )
+    path = gazetteer.add(entry, args.file)
+    print(f"added {entry.id} to {path}")
+    return 0
+
+
+def _validate(args) -> int:
+    from geo import curation
+
+    problems, count = curation.validate(args.paths or None, args.gazetteer)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"geo: {len(problems)} problem(s) in {count} file(s)", file=sys.stderr)
+        return 1
+    print(f"ok: {count} file(s), every rule holds", file=sys.stderr)
+    return 0
+
+
+def _export(args) -> int:
+    from geo import table
+    from geo.batch import check_output_path
+
+    check_output_path(args.out)
+    table.write_frame(table.gazetteer_frame(_gazetteer(args)), args.out, args.format)
+    return 0
+
+
+def _suggest(args) -> int:
+    from geo import curation
+
+    parser = _geoparser(args)
+    rows, failures = curation.suggest(parser, args.paths, args.out, args.encoding)
+    _report_failures(failures)
+    if not args.out:
+        curation.print_suggestions(rows)
+    return 1 if failures else 0
+
+
+# -- articles ----------------------------------------------------------------------------------------
+def _geoparser(args):
+    from geo.extract import Geoparser
+
+    return Geoparser.load(args.gazetteer)
+
+
+def _report_failures(failures) -> None:
+    for failure in failures:
+        print(f"geo: error: {failure}", file=sys.stderr)
+
+
+def _extract(args) -> int:
+    from geo import batch
+
+    failures = batch.extract_to(_geoparser(args), args.paths, args.format, args.out, args.encoding)
+    _report_failures(failures)
+    return 1 if failures else 0
+
+
+def _map(args) -> int:
+    from geo import batch
+
+    failures = batch.map_to(_geoparser(args), args)
+    _report_failures(failures)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Growing the gazetteer: describe entries, build new ones from what a user typed, add rows in bulk,
+and validate files. The command line is a thin layer over these functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.errors import EntryRefused, GazetteerError, GeoError, UsageError
+from geo.gazetteer import Gazetteer, Problem, bundled_files, expand_paths, user_files_from_environment
+from geo.model import Entry
+
+
+def describe(gazetteer: Gazetteer, entry: Entry) -> dict:
+    """An entry as a JSON-ready dict, with its parent chain."""
+    row = {key: value for key, value in entry.to_row().items()}
+    row["lat"], row["lon"] = entry.lat, entry.lon
+    row["population"] = entry.population
+    row["capital"] = entry.capital
+    row["variants_ar"] = list(entry.variants_ar)
+    row["variants_en"] = list(entry.variants_en)
+    row["parents"] = [
+        {"id": a.id, "name_ar": a.name_ar, "name_en": a.name_en, "feature": a.feature}
+        for a in gazetteer.ancestors(entry.id)
+    ]
+    row["origin"] = entry.origin
+    return row
+
+
+def search(gazetteer: Gazetteer, query: str) -> list[dict]:
+    return [describe(gazetteer, entry) for entry in gazetteer.lookup(query)]
+
+
+def parse_point(text: str) -> tuple[float, float]:
+    """Coordinates as a user types them, through geopy's parser ("36.19, 37.15", "36°11′N 37°09′E")."""
+    import warnings
+
+    from geopy.point import Point
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            point = Point(text)
+    except (ValueError, TypeError) as error:
+        raise EntryRefused(f"cannot read coordinates {text!r}: {error}", "at") from None
+    if not (-90 <= point.latitude <= 90 and -180 <= point.longitude <= 180):
+        raise EntryRefused(f"coordinates {text!r} are out of range", "at")
+    return round(point.latitude, 5), round(point.longitude, 5)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def new_entry(
+    gazetteer: Gazetteer,
+    *,
+    name_ar: str,
+    name_en: str,
+    at: str,
+    feature: str,
+    parent: str,
+    entry_id: str | None = None,
+    variants_ar: str = "",
+    variants_en: str = "",
+    country: str | None = None,
+    population: int | None = None,
+    source: str = "",
+) -> Entry:
+    """An :class:`Entry` from command-line style values; ``add`` checks it against every rule."""
+    parent_entry = gazetteer.get(parent) if parent else None
+    if parent and parent_entry is None:
+        raise EntryRefused(f"unknown parent {parent!r}", "parent")
+    lat, lon = parse_point(at)
+    if not entry_id:
+        name_slug = slug(name_en or "")
+        if not name_slug:
+            raise EntryRefused("name_en is empty", "name_en")
+        if parent_entry is not None and parent_entry.feature in ("city", "town", "district"):
+            entry_id = f"{parent_entry.id}-{name_slug}"
+        else:
+            code = (country or (parent_entry.country if parent_entry else "") or "").lower()
+            entry_id = f"{code}-{name_slug}" if code else name_slug
+    if population is not None and population < 0:
+        raise EntryRefused("population must not be negative", "population")
+    return Entry(
+        id=entry_id,
+        name_ar=(name_ar or "").strip(),
+        name_en=(name_en or "").strip(),
+        feature=(feature or "").strip(),
+        lat=lat,
+        lon=lon,
+        parent=parent or "",
+        country=(country or (parent_entry.country if parent_entry else "")).upper(),
+        variants_ar=tuple(v.strip() for v in variants_ar.split("|") if v.strip()),
+        variants_en=tuple(v.strip() for v in variants_en.split("|") if v.strip()),
+        population=population,
+        source=source.strip() or "added with geo gazetteer add",
+    )
+
+
+@dataclass
+class BulkReport:
+    added: list[tuple[str, Path]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def add_from_csv(gazetteer: Gazetteer, path: str, target: str | None = None) -> BulkReport:
+    """Add each completed row of a CSV (the columns of ``geo gazetteer suggest`` or of the gazetteer):
+    a bad row is refused with its row number, the good rows land, every file stays valid."""
+    report = BulkReport()
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise GeoError(f"{path}: cannot read CSV: {error}") from None
+    for number, row in enumerate(rows, start=2):
+        at = (row.get("at") or "").strip()
+        if not at and (row.get("lat") or "").strip():
+            at = f"{row['lat']}, {row.get('lon', '')}"
+        try:
+            entry = new_entry(
+                gazetteer,
+                name_ar=row.get("name_ar", ""),
+                name_en=row.get("name_en", ""),
+                at=at,
+                feature=row.get("feature", ""),
+                parent=(row.get("parent") or "").strip(),
+                entry_id=(row.get("id") or "").strip() or None,
+                variants_ar=row.get("variants_ar", "") or "",
+                variants_en=row.get("variants_en", "") or "",
+                country=(row.get("country") or "").strip() or None,
+                population=int(row["population"]) if (row.get("population") or "").strip().isdigit() else None,
+                source=row.get("source", "") or "",
+            )
+            written = gazetteer.add(entry, target)
+        except GazetteerError as error:
+            report.refused.append(f"{path}:{number}: {error}")
+            continue
+        report.added.append((entry.id, written))
+    return report
+
+
+def validate(paths: list[str] | None, extra: list[str] = ()) -> tuple[list[Problem], int]:
+    """Problems in the named files, or in the bundled and user files when none are named.
+
+    Files named alone are checked together with the bundled ones (their parents live there), but
+    only their own problems are reported.
+    """
+    from geo.checks import validate_files
+
+    if paths:
+        named = expand_paths(paths)
+        for path in named:
+            if not path.exists():
+                raise UsageError(f"{path}: no such file")
+        files = [f for f in bundled_files() if f.resolve() not in {p.resolve() for p in named}] + named
+        report = {str(p) for p in named}
+        problems = [p for p in validate_files(files) if p.file in report]
+        return problems, len(named)
+    files = bundled_files() + user_files_from_environment() + expand_paths(extra)
+    return validate_files(files), len(files)

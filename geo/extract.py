@@ -1,0 +1,191 @@
+"""The pipeline in one place: text -> folded text -> matches -> resolved places -> roles -> mentions.
+
+:class:`Geoparser` holds what is built once (gazetteer, word lists, automaton); :func:`extract` uses a
+shared default one. Files are read in chunks of whole lines, so a 50 MB file runs in bounded memory;
+resolution context (rule 4 of :mod:`geo.resolve`) is then per chunk of about a megabyte.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from geo.arabic import normalise, word_boundaries
+from geo.errors import InputError
+from geo.gazetteer import Gazetteer
+from geo.lexicon import Lexicon
+from geo.model import Mention
+from geo.recognize import PlaceIndex
+from geo.resolve import Resolver
+from geo.roles import assign_roles
+
+SENTENCE_BREAKS = re.compile(r"[.!?؟\n]+")
+#: Popups show at most this many characters of a sentence on each side of the mention.
+SENTENCE_CONTEXT = 160
+CHUNK_CHARS = 1 << 20
+
+
+@dataclass
+class Geoparser:
+    gazetteer: Gazetteer
+    lexicon: Lexicon = field(default_factory=Lexicon.load)
+
+    def __post_init__(self) -> None:
+        self.index = PlaceIndex.build(self.gazetteer, self.lexicon.not_places)
+        self.resolver = Resolver(self.gazetteer, self.lexicon)
+
+    @classmethod
+    def load(cls, gazetteer_paths: Iterable[str | os.PathLike] = ()) -> Geoparser:
+        return cls(Gazetteer.load(gazetteer_paths))
+
+    def extract(self, text: str, doc: str = "", offset: int = 0) -> list[Mention]:
+        """Every place mention in ``text``. ``offset`` is added to the spans (for chunks of a file)."""
+        if not text:
+            return []
+        norm = normalise(text)
+        scan = word_boundaries(norm.text) + " "
+        matches = self.index.find(norm)
+        if not matches:
+            return []
+        resolved = self.resolver.resolve(matches, norm.text, scan)
+        kept = [i for i, r in enumerate(resolved) if r is not None]
+        matches = [matches[i] for i in kept]
+        resolutions = [resolved[i] for i in kept]
+        roles = assign_roles(matches, [r.entry for r in resolutions], norm.text, scan, self.lexicon)
+        sentences = _SentenceFinder(text)
+        mentions = []
+        for match, resolution, role in zip(matches, resolutions, roles, strict=True):
+            entry = resolution.entry
+            sentence, sentence_start = sentences.around(match.start, match.end)
+            reason = resolution.reason + ("; metonymy" if role.metonymy else "")
+            mentions.append(
+                Mention(
+                    start=match.start + offset,
+                    end=match.end + offset,
+                    surface=text[match.start : match.end],
+                    place_id=entry.id,
+                    name_ar=entry.name_ar,
+                    name_en=entry.name_en,
+                    feature=entry.feature,
+                    lat=entry.lat,
+                    lon=entry.lon,
+                    country=entry.country,
+                    role=role.role,
+                    cue=role.cue,
+                    confidence=resolution.confidence,
+                    precision=resolution.precision,
+                    reason=reason,
+                    doc=doc,
+                    sentence=sentence,
+                    sentence_start=sentence_start,
+                    clitic=match.clitic,
+                    candidates=match.ids,
+                )
+            )
+        return mentions
+
+    def extract_file(self, path: str | os.PathLike, doc: str | None = None, encoding: str = "utf-8") -> list[Mention]:
+        """Mentions of one text file; :class:`InputError` (naming the file) when it cannot be read.
+
+        Offsets count characters of the decoded text, a leading BOM not counted.
+        """
+        name = str(path) if doc is None else doc
+        mentions: list[Mention] = []
+        for offset, chunk in read_chunks(path, encoding=encoding, name=name):
+            mentions.extend(self.extract(chunk, name, offset))
+        return mentions
+
+
+def read_chunks(
+    path: str | os.PathLike, encoding: str = "utf-8", name: str | None = None, size: int = CHUNK_CHARS
+) -> Iterator[tuple[int, str]]:
+    """(offset, text) chunks of whole lines, about ``size`` characters each; ``-`` reads stdin."""
+    import sys
+
+    name = name or str(path)
+    codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    if str(path) == "-":
+        stream = sys.stdin.buffer
+        close = False
+    else:
+        try:
+            if Path(path).is_dir():
+                raise InputError(name, "is a directory, not a text file")
+            stream = open(path, "rb")  # noqa: SIM115 - closed below, also on error
+        except FileNotFoundError:
+            raise InputError(name, "no such file") from None
+        except PermissionError:
+            raise InputError(name, "permission denied") from None
+        except OSError as error:
+            raise InputError(name, f"cannot read: {error.strerror or error}") from None
+        close = True
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    consumed = 0
+    offset = 0
+    pending = ""
+    try:
+        while True:
+            block = stream.read(1 << 16)
+            if b"\x00" in block and codec.startswith("utf-8"):
+                raise InputError(name, "binary file (NUL bytes); not a text article")
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                where = consumed + error.start
+                hint = "; if it is Windows Arabic, try --encoding cp1256" if codec.startswith("utf-8") else ""
+                raise InputError(name, f"not {encoding} text (bad byte at offset {where}){hint}") from None
+            consumed += len(block)
+            pending += text
+            if not block or len(pending) >= size:
+                cut = len(pending)
+                if block:
+                    # Cut after the last line break (else the last space) so no word is split.
+                    cut = pending.rfind("\n", 0, size) + 1 or pending.rfind(" ", 0, size) + 1 or len(pending)
+                chunk, pending = pending[:cut], pending[cut:]
+                if chunk:
+                    yield offset, chunk
+                    offset += len(chunk)
+            if not block:
+                if pending:
+                    yield offset, pending
+                return
+    finally:
+        if close:
+            stream.close()
+
+
+class _SentenceFinder:
+    """The sentence around a span, trimmed to a readable window."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.breaks = [m.end() for m in SENTENCE_BREAKS.finditer(text)]
+
+    def around(self, start: int, end: int) -> tuple[str, int]:
+        import bisect
+
+        position = bisect.bisect_right(self.breaks, start)
+        sentence_start = self.breaks[position - 1] if position > 0 else 0
+        sentence_end = self.breaks[position] if position < len(self.breaks) else len(self.text)
+        sentence_start = max(sentence_start, start - SENTENCE_CONTEXT)
+        sentence_end = min(max(sentence_end, end), end + SENTENCE_CONTEXT)
+        raw = self.text[sentence_start:sentence_end]
+        stripped = raw.lstrip()
+        sentence_start += len(raw) - len(stripped)
+        return stripped.rstrip(), start - sentence_start
+
+
+@cache
+def default_geoparser() -> Geoparser:
+    """The shared parser over the bundled gazetteer plus ``GEO_GAZETTEER`` files (built once)."""
+    return Geoparser.load()
+
+
+def extract(text: str, doc: str = "") -> list[Mention]:
+    """Every place mention in an Arabic text, resolved and with its role."""
+    return default_geoparser().extract(text, doc)

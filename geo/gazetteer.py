@@ -1,0 +1,380 @@
+"""The Arabic gazetteer: CSV files under ``gazetteer/``, loaded into one in-memory index.
+
+The gazetteer is also a geopy :class:`~geopy.geocoders.base.Geocoder`, so it composes with geopy tooling
+(``RateLimiter``, a chain of geocoders with an online one behind it) and answers ``geocode`` and
+``reverse`` from local data without touching the network.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from geo.arabic import name_key
+from geo.clitics import key_forms
+from geo.errors import EntryRefused, GazetteerError
+from geo.model import COLUMNS, FEATURES, Entry
+
+#: Columns a file must have; the others may be left out of a user's own file.
+REQUIRED_COLUMNS = ("id", "name_ar", "name_en", "feature", "lat", "lon", "parent", "country", "source")
+ENV_VARIABLE = "GEO_GAZETTEER"
+
+
+def bundled_directory() -> Path:
+    """Where the project's CSV files are: ``$GEO_GAZETTEER_DIR`` when set (a team's own copy, or a
+    test's), else inside the wheel, else the repository's ``gazetteer/``."""
+    override = os.environ.get("GEO_GAZETTEER_DIR")
+    if override:
+        return Path(override)
+    packaged = Path(__file__).resolve().parent / "_gazetteer"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "gazetteer"
+
+
+def bundled_files() -> list[Path]:
+    return sorted(bundled_directory().glob("*.csv"))
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files named directly, and the ``*.csv`` files of named directories, in a stable order."""
+    files: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.csv")))
+        else:
+            files.append(path)
+    return files
+
+
+def user_files_from_environment() -> list[Path]:
+    value = os.environ.get(ENV_VARIABLE, "")
+    return expand_paths(part for part in value.split(os.pathsep) if part.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One broken rule, located as precisely as the rule allows."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+def parse_row(row: dict[str, str], origin: str) -> Entry:
+    """Turn one CSV row into an :class:`Entry`; raise :class:`GazetteerError` naming the field."""
+
+    def text(column: str) -> str:
+        return (row.get(column) or "").strip()
+
+    def number(column: str, low: float, high: float) -> float:
+        raw = text(column)
+        try:
+            value = float(raw)
+        except ValueError:
+            raise GazetteerError(f"{column} {raw!r} is not a number", origin) from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise GazetteerError(f"{column} {raw} is outside [{low:g}, {high:g}]", origin)
+        return value
+
+    population_text = text("population")
+    population = None
+    if population_text:
+        if not population_text.isdigit():
+            raise GazetteerError(f"population {population_text!r} is not a whole number", origin)
+        population = int(population_text)
+    capital_text = text("capital")
+    if capital_text not in ("", "0", "1"):
+        raise GazetteerError(f"capital {capital_text!r} must be 1 or empty", origin)
+    return Entry(
+        id=text("id"),
+        name_ar=text("name_ar"),
+        name_en=text("name_en"),
+        feature=text("feature"),
+        lat=number("lat", -90, 90),
+        lon=number("lon", -180, 180),
+        parent=text("parent"),
+        country=text("country"),
+        variants_ar=tuple(v.strip() for v in text("variants_ar").split("|") if v.strip()),
+        variants_en=tuple(v.strip() for v in text("variants_en").split("|") if v.strip()),
+        population=population,
+        capital=capital_text == "1",
+        source=text("source"),
+        origin=origin,
+    )
+
+
+def read_file(path: Path) -> tuple[list[Entry], list[Problem]]:
+    """Every entry of one CSV file, and every row that could not be read (with its line)."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return [], [Problem(name, 0, f"cannot read: {error.strerror or error}")]
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return [], [Problem(name, line, "not UTF-8 text")]
+    if not content.strip():
+        return [], [Problem(name, 1, "empty file: expected a header line")]
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    try:
+        header = [column.strip() for column in next(reader)]
+    except csv.Error as error:
+        return [], [Problem(name, 1, f"bad CSV: {error}")]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    unknown = [column for column in header if column not in COLUMNS]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("missing column(s) " + ", ".join(missing))
+        if unknown:
+            parts.append("unknown column(s) " + ", ".join(unknown))
+        return [], [Problem(name, 1, "wrong header: " + "; ".join(parts))]
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(Problem(name, reader.line_num, f"bad CSV quoting: {error}"))
+            break
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) != len(header):
+            problems.append(Problem(name, line, f"expected {len(header)} fields, found {len(values)}"))
+            continue
+        try:
+            entries.append(parse_row(dict(zip(header, values, strict=True)), f"{name}:{line}"))
+        except GazetteerError as error:
+            problems.append(Problem(name, line, str(error).removeprefix(f"{name}:{line}: ")))
+    return entries, problems
+
+
+def render_file(entries: Iterable[Entry]) -> str:
+    """The text of a gazetteer file: header, then rows sorted by id (an added row is a one-line diff)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for entry in sorted(entries, key=lambda e: e.id):
+        writer.writerow(entry.to_row())
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a reader sees the old file or the new one, never a mix."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+class Gazetteer(Geocoder):
+    """All gazetteer entries with a name index, a parent index and a geopy geocoder face."""
+
+    def __init__(self, entries: Iterable[Entry] = (), files: Iterable[Path] = ()) -> None:
+        super().__init__(timeout=1)
+        self.files = list(files)
+        self._entries: dict[str, Entry] = {}
+        self._by_key: dict[str, list[str]] = defaultdict(list)
+        self._children: dict[str, list[str]] = defaultdict(list)
+        for entry in entries:
+            self._insert(entry)
+
+    # -- loading -----------------------------------------------------------------------------------
+    @classmethod
+    def load(
+        cls,
+        paths: Iterable[str | os.PathLike] = (),
+        *,
+        bundled: bool = True,
+        environment: bool = True,
+    ) -> Gazetteer:
+        """The bundled files, then the user's files (``GEO_GAZETTEER``, then ``paths``).
+
+        A file that cannot be read, a row that breaks a field rule, or one id in two places stops the
+        load with a :class:`GazetteerError` naming ``file:line``: a half-loaded gazetteer would give
+        silently wrong maps.
+        """
+        files = (bundled_files() if bundled else []) + (user_files_from_environment() if environment else [])
+        files += expand_paths(paths)
+        entries: list[Entry] = []
+        seen: dict[str, str] = {}
+        for path in files:
+            file_entries, problems = read_file(path)
+            if problems:
+                raise GazetteerError(problems[0].message, f"{problems[0].file}:{problems[0].line}")
+            for entry in file_entries:
+                if entry.id in seen:
+                    raise GazetteerError(f"id {entry.id!r} is already used at {seen[entry.id]}", entry.origin)
+                seen[entry.id] = entry.origin
+                entries.append(entry)
+        return cls(entries, files)
+
+    def _insert(self, entry: Entry) -> None:
+        self._entries[entry.id] = entry
+        for name in entry.names:
+            key = name_key(name)
+            if key and entry.id not in self._by_key[key]:
+                self._by_key[key].append(entry.id)
+        if entry.parent:
+            self._children[entry.parent].append(entry.id)
+
+    # -- reading -----------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries.values())
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._entries
+
+    def __getitem__(self, place_id: str) -> Entry:
+        return self._entries[place_id]
+
+    def get(self, place_id: str) -> Entry | None:
+        return self._entries.get(place_id)
+
+    def names(self) -> dict[str, list[str]]:
+        """Normalised name -> ids, for building the recogniser's index."""
+        return self._by_key
+
+    def children(self, place_id: str) -> list[Entry]:
+        return [self._entries[child] for child in self._children.get(place_id, ())]
+
+    def ancestors(self, place_id: str) -> list[Entry]:
+        """Parent, grandparent ... up to the top; stops on a cycle rather than looping."""
+        chain: list[Entry] = []
+        seen = {place_id}
+        entry = self._entries.get(place_id)
+        while entry is not None and entry.parent and entry.parent not in seen:
+            seen.add(entry.parent)
+            entry = self._entries.get(entry.parent)
+            if entry is not None:
+                chain.append(entry)
+        return chain
+
+    def lookup(self, name: str) -> list[Entry]:
+        """Entries for any spelling of ``name``: Arabic or English, with or without clitics and
+        diacritics. The most likely entry comes first (feature rank, then population)."""
+        ids: list[str] = []
+        for key in key_forms(name_key(name)):
+            for place_id in self._by_key.get(key, ()):
+                if place_id not in ids:
+                    ids.append(place_id)
+        return sorted((self._entries[i] for i in ids), key=prior_rank)
+
+    def file_of(self, place_id: str) -> Path | None:
+        entry = self._entries.get(place_id)
+        if entry is None or not entry.origin:
+            return None
+        return Path(entry.origin.rsplit(":", 1)[0])
+
+    # -- geopy -------------------------------------------------------------------------------------
+    def geocode(self, query: str, *, exactly_one: bool = True, timeout: float | None = None):
+        """geopy's ``geocode`` from local data: a :class:`~geopy.location.Location` or ``None``."""
+        found = [self._location(entry) for entry in self.lookup(query)]
+        if not found:
+            return None
+        return found[0] if exactly_one else found
+
+    def reverse(self, query, *, exactly_one: bool = True, timeout: float | None = None, limit: int = 5):
+        """The nearest entries to a point (anything geopy's ``Point`` parses)."""
+        from geopy.distance import geodesic
+        from geopy.point import Point
+
+        point = Point(query)
+        ranked = sorted(self._entries.values(), key=lambda e: geodesic(point, (e.lat, e.lon)).km)
+        if not ranked:
+            return None
+        found = [self._location(entry) for entry in ranked[:limit]]
+        return found[0] if exactly_one else found
+
+    def _location(self, entry: Entry) -> Location:
+        chain = [entry.name_ar] + [a.name_ar for a in self.ancestors(entry.id)]
+        raw = entry.to_row() | {"parents": [a.id for a in self.ancestors(entry.id)]}
+        return Location("، ".join(chain), (entry.lat, entry.lon), raw)
+
+    # -- writing -----------------------------------------------------------------------------------
+    def default_file_for(self, parent: str) -> Path:
+        """Where a new entry under ``parent`` goes: the file that already holds most of its siblings,
+        else the parent's own file."""
+        counts: dict[Path, int] = defaultdict(int)
+        for sibling in self._children.get(parent, ()):
+            file = self.file_of(sibling)
+            if file is not None:
+                counts[file] += 1
+        if counts:
+            return max(counts, key=lambda f: (counts[f], str(f)))
+        parent_file = self.file_of(parent)
+        if parent_file is None:
+            raise EntryRefused(f"unknown parent {parent!r}; give --file", "parent")
+        return parent_file
+
+    def add(self, entry: Entry, file: str | os.PathLike | None = None) -> Path:
+        """Check ``entry`` against every rule and write it into ``file`` atomically, under a lock.
+
+        The target file is re-read under the lock, so concurrent adds from several processes all land;
+        a refused entry leaves every file byte for byte unchanged.
+        """
+        from filelock import FileLock
+
+        from geo.checks import check_new_entry
+
+        target = Path(file) if file else self.default_file_for(entry.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(target.parent / ".gazetteer.lock"), timeout=60):
+            current: list[Entry] = []
+            if target.exists():
+                current, problems = read_file(target)
+                if problems:
+                    raise EntryRefused(f"cannot add to a broken file: {problems[0]}", str(target))
+            for existing in current:
+                if existing.id not in self._entries:
+                    self._insert(existing)
+            check_new_entry(entry, self)
+            write_atomically(target, render_file([*current, replace(entry, origin="")]))
+        self._insert(replace(entry, origin=f"{target}:0"))
+        return target
+
+
+def prior_rank(entry: Entry) -> tuple:
+    """Sort key for "most likely first" without context: broader features first (a country before a
+    city of the same name), then larger population, then id for a stable order."""
+    return (
+        FEATURES.index(entry.feature) if entry.feature in FEATURES else len(FEATURES),
+        -(entry.population or 0),
+        entry.id,
+    )

@@ -1,0 +1,137 @@
+"""Plain data classes passed between the pipeline's stages.
+
+text --> :class:`Mention` (recognised span) --> resolved :class:`Mention` (place, confidence,
+precision, reason) --> role and cue --> table and maps. Each stage returns new values rather than
+mutating old ones, so a stage can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+#: The gazetteer's feature classes, most general first; the order is also the resolver's prior.
+FEATURES = (
+    "continent",
+    "country",
+    "admin1",
+    "region",
+    "city",
+    "town",
+    "district",
+    "neighbourhood",
+    "village",
+    "landmark",
+)
+
+#: Column order of every gazetteer CSV file.
+COLUMNS = (
+    "id",
+    "name_ar",
+    "variants_ar",
+    "name_en",
+    "variants_en",
+    "feature",
+    "lat",
+    "lon",
+    "parent",
+    "country",
+    "population",
+    "capital",
+    "source",
+)
+
+ROLES = ("conflict", "diplomatic", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer entry (one CSV row)."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    feature: str
+    lat: float
+    lon: float
+    parent: str = ""
+    country: str = ""
+    variants_ar: tuple[str, ...] = ()
+    variants_en: tuple[str, ...] = ()
+    population: int | None = None
+    capital: bool = False
+    source: str = ""
+    #: Where the entry was read from (``file:line``); empty for an entry built in code.
+    origin: str = field(default="", compare=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every spelling, Arabic then English."""
+        return (self.name_ar, *self.variants_ar, self.name_en, *self.variants_en)
+
+    def to_row(self) -> dict[str, str]:
+        """The CSV row, with numbers written the way the files hold them."""
+        return {
+            "id": self.id,
+            "name_ar": self.name_ar,
+            "variants_ar": "|".join(self.variants_ar),
+            "name_en": self.name_en,
+            "variants_en": "|".join(self.variants_en),
+            "feature": self.feature,
+            "lat": _coordinate(self.lat),
+            "lon": _coordinate(self.lon),
+            "parent": self.parent,
+            "country": self.country,
+            "population": "" if self.population is None else str(self.population),
+            "capital": "1" if self.capital else "",
+            "source": self.source,
+        }
+
+
+def _coordinate(value: float) -> str:
+    text = f"{value:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place mention: where it stands in the text and, once resolved, what it refers to.
+
+    ``start``/``end`` are Python ``str`` offsets into the document text; ``surface == text[start:end]``
+    always holds. Fields after ``surface`` stay empty until the resolver and role stages fill them.
+    """
+
+    start: int
+    end: int
+    surface: str
+    place_id: str = ""
+    name_ar: str = ""
+    name_en: str = ""
+    feature: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    country: str = ""
+    role: str = "other"
+    cue: str = ""
+    confidence: float = 0.0
+    precision: int = 3
+    reason: str = ""
+    doc: str = ""
+    sentence: str = ""
+    #: Offsets of the mention inside ``sentence``, for highlighting it in a popup.
+    sentence_start: int = 0
+    #: The clitic letters in front of the name in the text (``ب`` in بباريس); not part of the span.
+    clitic: str = ""
+    #: Every gazetteer id the surface could mean, best first (the chosen one is ``place_id``).
+    candidates: tuple[str, ...] = ()
+
+    def as_record(self) -> dict:
+        """The JSON/CSV record of the output contract."""
+        record = asdict(self)
+        record.pop("candidates")
+        record.pop("clitic")
+        record.pop("sentence_start")
+        return record
+
+    @property
+    def sentence_end(self) -> int:
+        return self.sentence_start + (self.end - self.start)

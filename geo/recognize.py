@@ -1,0 +1,138 @@
+"""Find place-name spans in Arabic text with one Aho-Corasick automaton over every gazetteer spelling.
+
+Each folded name is stored with a trailing space, and the scanned text has every non-word character
+turned into a space, so the automaton itself enforces the right word boundary. The left boundary is
+checked per hit: a name starts a word, or follows a proclitic (و ف ب ل ك and pairs such as وب) that
+starts the word. Overlapping hits are settled longest first, so حلب الجديدة beats حلب and
+الولايات المتحدة الأميركية beats الولايات المتحدة. Phrases that are not places (organisations such as
+الأمم المتحدة, names of people) are in the same automaton: when one wins a span, the place names inside
+it are dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from geo.arabic import Normalised, name_key, normalise, word_boundaries
+from geo.clitics import LONGEST_PROCLITIC, is_proclitic, lam_form
+from geo.gazetteer import Gazetteer
+
+
+@dataclass(slots=True)
+class IndexKey:
+    """What one automaton key stands for."""
+
+    length: int
+    #: Gazetteer ids of names with exactly this folded form.
+    ids: tuple[str, ...] = ()
+    #: Gazetteer ids for which this key is the lam form (الرقه -> لرقه, matched only after ل).
+    lam_ids: tuple[str, ...] = ()
+    #: A phrase that is not a place; it hides any place name inside it.
+    blocked: bool = False
+    #: Latin-script key: no Arabic clitics in front of it.
+    latin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A recognised name: its span in the folded text and in the source, and what it may mean."""
+
+    norm_start: int
+    norm_end: int
+    start: int
+    end: int
+    ids: tuple[str, ...]
+    clitic: str
+    blocked: bool = False
+
+
+@dataclass
+class PlaceIndex:
+    """The compiled index: build once per gazetteer, then :meth:`find` in any number of texts."""
+
+    automaton: ahocorasick.Automaton
+    keys: list[IndexKey] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, gazetteer: Gazetteer, not_places: Iterable[str] = ()) -> PlaceIndex:
+        by_text: dict[str, IndexKey] = {}
+
+        def key_for(text: str) -> IndexKey:
+            if text not in by_text:
+                by_text[text] = IndexKey(length=len(text), latin=text.isascii())
+            return by_text[text]
+
+        for key, ids in gazetteer.names().items():
+            if len(key) < 2:
+                continue
+            slot = key_for(key)
+            slot.ids = tuple(dict.fromkeys((*slot.ids, *ids)))
+            lam = lam_form(key)
+            if lam:
+                lam_slot = key_for(lam)
+                lam_slot.lam_ids = tuple(dict.fromkeys((*lam_slot.lam_ids, *ids)))
+        for phrase in not_places:
+            key = name_key(phrase)
+            if len(key) < 2:
+                continue
+            key_for(key).blocked = True
+            lam = lam_form(key)
+            if lam:
+                key_for(lam).blocked = True
+        automaton = ahocorasick.Automaton()
+        keys: list[IndexKey] = []
+        for text, slot in by_text.items():
+            automaton.add_word(text + " ", len(keys))
+            keys.append(slot)
+        automaton.make_automaton()
+        return cls(automaton, keys)
+
+    def find(self, text: str | Normalised) -> list[Match]:
+        """Every place-name span in ``text``, clitics left outside the span, longest match first."""
+        norm = text if isinstance(text, Normalised) else normalise(text)
+        scan = word_boundaries(norm.text) + " "
+        hits: list[tuple[int, int, int, tuple[str, ...], str, bool]] = []
+        keys = self.keys
+        for last, index in self.automaton.iter(scan):
+            slot = keys[index]
+            start = last - slot.length
+            # Walk back over at most two letters of proclitic to the start of the word.
+            word_start = start
+            while word_start > 0 and scan[word_start - 1] != " " and start - word_start <= LONGEST_PROCLITIC:
+                word_start -= 1
+            if word_start > 0 and scan[word_start - 1] != " ":
+                continue
+            prefix = scan[word_start:start]
+            plain = not prefix or (not slot.latin and is_proclitic(prefix))
+            lam = bool(prefix) and not slot.latin and is_proclitic(prefix, lam=True)
+            ids = (slot.ids if plain else ()) or (slot.lam_ids if lam else ())
+            blocked = slot.blocked and (plain or lam)
+            if not ids and not blocked:
+                continue
+            hits.append((start, last, word_start, ids, prefix, blocked))
+        return [m for m in _longest_first(hits, norm) if not m.blocked]
+
+
+def _longest_first(hits: list, norm: Normalised) -> list[Match]:
+    """Keep the longest non-overlapping hits (ties: the earlier one), in text order."""
+    hits.sort(key=lambda h: (h[0] - h[1], h[0]))
+    starts: list[int] = []
+    ends: list[int] = []
+    chosen: list[Match] = []
+    for start, end, word_start, ids, prefix, blocked in hits:
+        position = bisect.bisect_left(starts, start)
+        if position > 0 and ends[position - 1] > word_start:
+            continue
+        if position < len(starts) and starts[position] < end:
+            continue
+        # A name is claimed from the start of its word, clitic included, so two names cannot share a word.
+        starts.insert(position, word_start)
+        ends.insert(position, end)
+        source_start, source_end = norm.span(start, end)
+        chosen.append(Match(start, end, source_start, source_end, ids, prefix, blocked))
+    chosen.sort(key=lambda m: m.norm_start)
+    return chosen

@@ -1,0 +1,184 @@
+"""Choose one gazetteer entry for each recognised name, and say how sure and how precise that is.
+
+Rules, in order (the first that settles a name gives its ``reason``):
+
+1. ``unique``: the name has one entry.
+2. ``trigger``: a place-type word in front of it (حي، مدينة، قرية، محافظة) keeps entries of that type.
+3. ``container``: the phrase names a container right after it (الكلاسة بمدينة حلب، المنامة، البحرين),
+   which keeps the entries inside that container.
+4. ``context``: an ancestor of an entry, a sibling of it, or its country is named unambiguously
+   elsewhere in the document.
+5. ``prior``: feature rank (a country before a city of the same name), then population.
+
+``precision`` follows ACLED's geo_precision: 1 for the named town, village, neighbourhood or district
+itself; 2 for part of or near a named place (ريف حلب الجنوبي، شرق إدلب، قرب منبج); 3 for a province,
+country or larger region.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geo.gazetteer import Gazetteer, prior_rank
+from geo.lexicon import Lexicon, word_forms
+from geo.model import Entry
+from geo.recognize import Match
+
+#: Words that make a mention "near" or "part of" the place it names (precision 2).
+NEAR_WORDS = frozenset(
+    {"قرب", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "ضواحي", "اطراف", "محيط", "ريف"}
+)
+#: Punctuation that ends a phrase: a container is only looked for inside the same phrase.
+PHRASE_BREAKS = frozenset('.!?؟؛:\n()"«»')
+CONFIDENCE = {"unique": 0.95, "trigger": 0.9, "container": 0.9, "context": 0.8, "prior": 0.6}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    entry: Entry
+    confidence: float
+    precision: int
+    reason: str
+
+
+def previous_word(scan: str, position: int) -> str:
+    """The folded word that ends before ``position`` (within 40 characters), or ''."""
+    words = scan[max(0, position - 40) : position].split()
+    return words[-1] if words else ""
+
+
+def precision_of(entry: Entry, near: bool) -> int:
+    """ACLED geo_precision of a resolved mention."""
+    if entry.feature in ("country", "admin1", "continent"):
+        return 3
+    if entry.feature == "region":
+        # A region inside a named place (ريف حلب الجنوبي) is "part of" it; a world region is larger.
+        return 2 if entry.parent else 3
+    return 2 if near else 1
+
+
+class Resolver:
+    """Resolves the matches of one document at a time against a gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon) -> None:
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+        self._ancestor_cache: dict[str, frozenset[str]] = {}
+
+    def ancestors(self, place_id: str) -> frozenset[str]:
+        cached = self._ancestor_cache.get(place_id)
+        if cached is None:
+            cached = frozenset(a.id for a in self.gazetteer.ancestors(place_id))
+            self._ancestor_cache[place_id] = cached
+        return cached
+
+    def resolve(self, matches: Sequence[Match], folded: str, scan: str) -> list[Resolution | None]:
+        """One resolution per match, or ``None`` for a name that is also a common word and has no
+        evidence of being a place here (see ``geo/data/ambiguous_names.txt``)."""
+        gazetteer = self.gazetteer
+        known: set[str] = set()
+        parents: set[str] = set()
+        countries: Counter[str] = Counter()
+        ambiguous = self.lexicon.ambiguous
+        for match in matches:
+            # Only names that are not also common words count as evidence for others.
+            if len(match.ids) == 1 and scan[match.norm_start : match.norm_end] not in ambiguous:
+                entry = gazetteer[match.ids[0]]
+                known.add(entry.id)
+                known.update(self.ancestors(entry.id))
+                parents.add(entry.parent)
+                if entry.country:
+                    countries[entry.country] += 1
+        main_country = countries.most_common(1)[0][0] if countries else ""
+
+        resolutions: list[Resolution | None] = []
+        for index, match in enumerate(matches):
+            word = previous_word(scan, match.norm_start - len(match.clitic))
+            near = any(form in NEAR_WORDS for form in word_forms(word))
+            wanted = self.lexicon.trigger_features(word)
+            candidates = sorted((gazetteer[i] for i in match.ids), key=prior_rank)
+            if scan[match.norm_start : match.norm_end] in ambiguous and not self._has_evidence(
+                match, candidates, wanted, word, matches, index, folded, scan, known, parents
+            ):
+                resolutions.append(None)
+                continue
+            reason = ""
+            if len(candidates) == 1:
+                reason = "unique"
+                if wanted and candidates[0].feature in wanted:
+                    reason = "unique, trigger " + word
+            if not reason and wanted:
+                typed = [c for c in candidates if c.feature in wanted]
+                if typed and len(typed) < len(candidates):
+                    candidates = typed
+                    if len(typed) == 1:
+                        reason = "trigger " + word
+            if not reason:
+                container = self._container(matches, index, folded, scan)
+                if container:
+                    inside = [c for c in candidates if self.ancestors(c.id) & set(container.ids)]
+                    if inside:
+                        candidates = inside
+                        if len(inside) == 1:
+                            reason = "container " + inside[0].parent
+            if not reason:
+                scored = sorted(
+                    candidates,
+                    key=lambda c: -self._context_score(c, known, parents, main_country),
+                )
+                best = self._context_score(scored[0], known, parents, main_country)
+                second = self._context_score(scored[1], known, parents, main_country)
+                if best > second:
+                    candidates = scored
+                    reason = "context"
+            if not reason:
+                reason = "prior"
+            chosen = candidates[0]
+            confidence = CONFIDENCE[reason.split()[0].rstrip(",")]
+            if reason.startswith("unique, trigger"):
+                confidence = 0.98
+            if reason == "prior" and len({c.feature for c in candidates[:2]}) == 1:
+                confidence = 0.5
+            resolutions.append(Resolution(chosen, confidence, precision_of(chosen, near), reason))
+        return resolutions
+
+    def _has_evidence(self, match, candidates, wanted, word, matches, index, folded, scan, known, parents) -> bool:
+        """Evidence that a name which is also a common word is a place in this phrase."""
+        if wanted and any(c.feature in wanted for c in candidates):
+            return True
+        if self._container(matches, index, folded, scan):
+            return True
+        locative = "ب" in match.clitic or self.lexicon.is_locative(word)
+        in_context = any(self.ancestors(c.id) & known or c.parent in parents for c in candidates)
+        return locative and in_context
+
+    def _container(self, matches: Sequence[Match], index: int, folded: str, scan: str) -> Match | None:
+        """The next match when it is the container phrase of this one (at most three words apart,
+        only place-type words, prepositions and a comma between)."""
+        if index + 1 >= len(matches):
+            return None
+        this, following = matches[index], matches[index + 1]
+        gap_end = following.norm_start - len(following.clitic)
+        if gap_end - this.norm_end > 30 or any(c in PHRASE_BREAKS for c in folded[this.norm_end : gap_end]):
+            return None
+        words = scan[this.norm_end : gap_end].split()
+        if len(words) > 3:
+            return None
+        lexicon = self.lexicon
+        if all(lexicon.trigger_features(w) or lexicon.is_locative(w) for w in words):
+            return following
+        return None
+
+    def _context_score(self, entry: Entry, known: set[str], parents: set[str], country: str) -> float:
+        score = 0.0
+        if self.ancestors(entry.id) & known:
+            score += 1.0
+        if entry.parent and entry.parent in parents:
+            score += 0.7
+        if entry.id in known:
+            score += 0.5
+        if country and entry.country == country:
+            score += 0.5
+        return score

@@ -1,0 +1,101 @@
+"""Per-place and per-document summaries of mentions: what maps, popups and reports are drawn from."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from geo.model import ROLES, Mention
+
+#: Popups list at most this many example sentences per place.
+MAX_EXAMPLES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One mention in its sentence: ``sentence[start:end]`` is the highlighted name."""
+
+    doc: str
+    sentence: str
+    start: int
+    end: int
+    role: str
+    cue: str
+
+
+@dataclass
+class PlaceSummary:
+    place_id: str
+    name_ar: str
+    name_en: str
+    feature: str
+    lat: float
+    lon: float
+    country: str
+    precision: int
+    confidence: float
+    roles: Counter[str] = field(default_factory=Counter)
+    docs: Counter[str] = field(default_factory=Counter)
+    examples: list[Example] = field(default_factory=list)
+    #: True when the place is only approximately known (an unresolved name placed at its container).
+    approximate: bool = False
+
+    @property
+    def count(self) -> int:
+        return sum(self.roles.values())
+
+
+def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
+    """One :class:`PlaceSummary` per place, most mentioned first (mentions without coordinates are
+    left out: they cannot be drawn)."""
+    places: dict[str, PlaceSummary] = {}
+    for mention in mentions:
+        if mention.lat is None or mention.lon is None or not mention.place_id:
+            continue
+        key = mention.place_id
+        summary = places.get(key)
+        if summary is None:
+            summary = places[key] = PlaceSummary(
+                place_id=mention.place_id,
+                name_ar=mention.name_ar,
+                name_en=mention.name_en,
+                feature=mention.feature,
+                lat=mention.lat,
+                lon=mention.lon,
+                country=mention.country,
+                precision=mention.precision,
+                confidence=mention.confidence,
+                approximate="approximate" in mention.reason,
+            )
+        summary.roles[mention.role] += 1
+        summary.docs[mention.doc] += 1
+        summary.precision = min(summary.precision, mention.precision)
+        summary.confidence = max(summary.confidence, mention.confidence)
+        if len(summary.examples) < MAX_EXAMPLES:
+            summary.examples.append(
+                Example(
+                    mention.doc,
+                    mention.sentence,
+                    mention.sentence_start,
+                    mention.sentence_end,
+                    mention.role,
+                    mention.cue,
+                )
+            )
+    return sorted(places.values(), key=lambda p: (-p.count, p.place_id))
+
+
+def document_summary(mentions: Iterable[Mention]) -> dict[str, dict]:
+    """Per document: place id -> count, the roles seen, and the sentences that name places."""
+    result: dict[str, dict] = {}
+    for mention in mentions:
+        doc = result.setdefault(mention.doc, {"places": Counter(), "roles": Counter(), "sentences": []})
+        doc["places"][mention.place_id] += 1
+        doc["roles"][mention.role] += 1
+        if mention.sentence and mention.sentence not in doc["sentences"]:
+            doc["sentences"].append(mention.sentence)
+    return result
+
+
+__all__ = ["ROLES", "Example", "PlaceSummary", "document_summary", "summarise"]

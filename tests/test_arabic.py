@@ -1,0 +1,67 @@
+"""Normalisation folds spellings for matching and always maps back to the exact source span."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo.arabic import fold, is_arabic_name, name_key, normalise
+
+
+def test_alef_forms_hamza_carriers_teh_marbuta_and_alef_maqsura_fold():
+    assert fold("أإآٱ") == "اااا"
+    assert fold("مؤتمر") == "موتمر"
+    assert fold("رئيس") == "رييس"
+    assert fold("سورية") == "سوريه"
+    assert fold("مستشفى") == "مستشفي"
+
+
+def test_diacritics_tatweel_and_invisible_controls_are_dropped():
+    assert fold("حَلَبُ") == "حلب"
+    assert fold("حـــلب") == "حلب"
+    assert fold("ح\u200cل\u200fب\u202b") == "حلب"
+
+
+def test_arabic_indic_digits_and_latin_case():
+    assert fold("١٢٣ ۴۵") == "123 45"
+    assert fold("Munich GERMANY") == "munich germany"
+
+
+def test_presentation_forms_decompose():
+    assert fold("ﻻ") == "لا"
+
+
+def test_offsets_map_back_to_the_source_span():
+    text = "قصفٌ على حَلَبَ اليوم"
+    norm = normalise(text)
+    start = norm.text.index("حلب")
+    source_start, source_end = norm.span(start, start + 3)
+    # Diacritics on the last letter belong to the word.
+    assert text[source_start:source_end] == "حَلَبَ"
+
+
+def test_offsets_identity_when_nothing_moves():
+    norm = normalise("حلب ودمشق")
+    assert norm.offsets is None
+    assert norm.span(0, 3) == (0, 3)
+
+
+def test_name_key_collapses_spaces_and_punctuation():
+    assert name_key("  الولايات   المتحدة ") == "الولايات المتحده"
+    assert name_key("Munich,") == "munich"
+
+
+def test_is_arabic_name():
+    assert is_arabic_name("الكلاسة")
+    assert not is_arabic_name("Kallaseh")
+    assert not is_arabic_name("حي 3000")
+    assert not is_arabic_name("")
+
+
+@given(st.text(alphabet=st.sampled_from(list("حلبأإآةىَُِّـ\u200c\u200f ab١ﻻ.،")), max_size=60))
+def test_every_folded_character_points_into_the_source(text):
+    norm = normalise(text)
+    if norm.offsets is not None:
+        assert len(norm.offsets) == len(norm.text)
+        assert list(norm.offsets) == sorted(norm.offsets)
+        assert all(0 <= o < len(text) for o in norm.offsets)
+    else:
+        assert len(norm.text) == len(text)

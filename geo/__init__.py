@@ -15,8 +15,8 @@ _EXPORTS = {
     "Gazetteer": "geo.gazetteer",
     "Entry": "geo.model",
     "Mention": "geo.model",
-    "Geoparser": "geo.extract",
-    "extract": "geo.extract",
+    "Geoparser": "geo.pipeline",
+    "extract": "geo.pipeline",
     "extract_frame": "geo.table",
     "summarise": "geo.summary",
     "render_map": "geo.maps",
@@ -35,10 +35,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from geo.extract import Geoparser, extract
     from geo.gazetteer import Gazetteer
     from geo.maps import render_map
     from geo.model import Entry, Mention
+    from geo.pipeline import Geoparser, extract
     from geo.summary import summarise
     from geo.table import extract_frame
 

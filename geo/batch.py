@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from geo.errors import GeoError, InputError, UsageError
-from geo.extract import Geoparser
 from geo.model import Mention
+from geo.pipeline import Geoparser
 
 TEXT_SUFFIXES = (".txt",)
 #: The output contract of ``geo extract`` (JSONL keys, CSV columns), in this order.
@@ -59,18 +59,18 @@ def expand_inputs(paths: Iterable[str]) -> Iterator[str | InputError]:
             yield InputError(item, "no such file")
 
 
-def extract_documents(
-    parser: Geoparser, paths: Iterable[str], encoding: str = "utf-8"
-) -> Iterator[tuple[str, list[Mention] | InputError]]:
-    """(document, mentions) for each input, or (document, error) for one that cannot be read."""
+def stream_documents(
+    parser: Geoparser, paths: Iterable[str], failures: list[GeoError], encoding: str = "utf-8"
+) -> Iterator[Mention]:
+    """Every mention of every input, in bounded memory; unreadable inputs go to ``failures``."""
     for item in expand_inputs(paths):
         if isinstance(item, InputError):
-            yield item.path, item
+            failures.append(item)
             continue
         try:
-            yield item, parser.extract_file(item, doc=item, encoding=encoding)
+            yield from parser.iter_file(item, doc=item, encoding=encoding)
         except InputError as error:
-            yield item, error
+            failures.append(error)
 
 
 def check_output_path(out: str | os.PathLike | None) -> None:
@@ -99,13 +99,7 @@ def extract_to(
             raise UsageError(f"--format {fmt} needs --out FILE")
         from geo.table import mentions_frame, write_frame
 
-        collected: list[Mention] = []
-        for _, result in extract_documents(parser, paths, encoding):
-            if isinstance(result, InputError):
-                failures.append(result)
-            else:
-                collected.extend(result)
-        write_frame(mentions_frame(collected), out, fmt)
+        write_frame(mentions_frame(list(stream_documents(parser, paths, failures, encoding))), out, fmt)
         return failures
     stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
     try:
@@ -113,16 +107,11 @@ def extract_to(
         if fmt == "csv":
             writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS, lineterminator="\n")
             writer.writeheader()
-        for _, result in extract_documents(parser, paths, encoding):
-            if isinstance(result, InputError):
-                failures.append(result)
-                continue
-            for mention in result:
-                if writer is not None:
-                    writer.writerow(record(mention))
-                else:
-                    stream.write(json.dumps(record(mention), ensure_ascii=False) + "\n")
-            stream.flush()
+        for mention in stream_documents(parser, paths, failures, encoding):
+            if writer is not None:
+                writer.writerow(record(mention))
+            else:
+                stream.write(json.dumps(record(mention), ensure_ascii=False) + "\n")
     finally:
         if out:
             stream.close()
@@ -136,12 +125,7 @@ def map_to(parser: Geoparser, args) -> list[GeoError]:
     for target in (args.out, args.png, args.fragment, args.geojson):
         check_output_path(target)
     failures: list[GeoError] = []
-    mentions: list[Mention] = []
-    for _, result in extract_documents(parser, args.paths, args.encoding):
-        if isinstance(result, InputError):
-            failures.append(result)
-        else:
-            mentions.extend(result)
+    mentions = list(stream_documents(parser, args.paths, failures, args.encoding))
     options = maps.MapOptions(
         title=args.title,
         focus=args.focus,

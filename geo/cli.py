@@ -249,7 +249,7 @@ def _suggest(args) -> int:
 
 # -- articles ----------------------------------------------------------------------------------------
 def _geoparser(args):
-    from geo.extract import Geoparser
+    from geo.pipeline import Geoparser
 
     return Geoparser.load(args.gazetteer)
 

@@ -9,6 +9,7 @@ import csv
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from geo.arabic import name_key
@@ -56,6 +57,7 @@ class Cue:
     text: str
 
 
+@lru_cache(maxsize=50_000)
 def word_forms(token: str) -> tuple[str, ...]:
     """A folded token and what it is once proclitics and the article are taken off
     (بالقصف -> القصف, قصف; للقصف -> القصف, قصف)."""
@@ -151,7 +153,7 @@ class Lexicon:
             for size in range(2, min(len(form), self._longest) + 1):
                 found.extend(self._prefix.get(form[:size], ()))
         result = tuple(sorted(dict.fromkeys(found), key=lambda c: (-len(c.words), ROLE_PRIORITY.index(c.role))))
-        if len(self._cache) > 500_000:
+        if len(self._cache) > 50_000:
             self._cache.clear()
         self._cache[token] = result
         return result

@@ -91,10 +91,14 @@ class PlaceIndex:
         automaton.make_automaton()
         return cls(automaton, keys)
 
-    def find(self, text: str | Normalised) -> list[Match]:
-        """Every place-name span in ``text``, clitics left outside the span, longest match first."""
+    def find(self, text: str | Normalised, scan: str | None = None) -> list[Match]:
+        """Every place-name span in ``text``, clitics left outside the span, longest match first.
+
+        ``scan`` is :func:`scan_text` of the folded text when the caller already has it.
+        """
         norm = text if isinstance(text, Normalised) else normalise(text)
-        scan = word_boundaries(norm.text) + " "
+        if scan is None:
+            scan = scan_text(norm.text)
         hits: list[tuple[int, int, int, tuple[str, ...], str, bool]] = []
         keys = self.keys
         for last, index in self.automaton.iter(scan):
@@ -115,6 +119,12 @@ class PlaceIndex:
                 continue
             hits.append((start, last, word_start, ids, prefix, blocked))
         return [m for m in _longest_first(hits, norm) if not m.blocked]
+
+
+def scan_text(folded: str) -> str:
+    """What the automaton reads: word characters kept, everything else a space, one space appended
+    so a name at the very end still has its right boundary."""
+    return word_boundaries(folded) + " "
 
 
 def _longest_first(hits: list, norm: Normalised) -> list[Match]:

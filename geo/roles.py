@@ -4,7 +4,7 @@ The role comes from the nearest cue word (قصف، حصار، محادثات، �
 ``geo/data/cues.csv``) in the same clause, at most :data:`WINDOW` words away; conflict wins a tie.
 Countries and capitals are often named for their governments (تواصل موسكو دعم، كما طلبت دمشق،
 واشنطن ترغب): such a mention is a place only when a locative word (في، من، إلى، بـ، قرب ...) or a
-place-type word stands before it, or a cue noun governs it (اجتماع باريس، اتفاق ميونيخ). Otherwise it
+place-type word stands before it, or a cue governs it (اجتماع باريس، يزور الوزير باريس). Otherwise it
 is metonymy and its role is ``other``.
 """
 
@@ -23,11 +23,11 @@ WINDOW = 12
 #: A name with no cue of its own takes the role of a name at most this many words before it in the
 #: same clause (استهدف ... حي الكلاسة بمدينة حلب وقرية المنطار: one cue, three places).
 CHAIN = 3
-#: A cue at most this many words before a country or capital makes it a place, not metonymy
-#: (يزور كيري الخميس باريس).
+#: A cue at most this many words before a country or capital makes it a place, not metonymy.
 GOVERNING = 3
 CLAUSE_BREAKS = re.compile(r"[.!?؟؛:\n،,\"«»()\[\]]|\s-\s")
-_TOKENS = re.compile(r"\S+")
+#: Place names are masked with this character so that they are never read as cue words.
+MASK = "\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,22 +37,35 @@ class RoleDecision:
     metonymy: bool = False
 
 
-class ClauseView:
-    """The folded text of one document cut into tokens and clauses, for cue look-ups."""
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The words of a mention's clause on each side of it, nearest first (names masked)."""
 
-    def __init__(self, folded: str, scan: str) -> None:
-        self.tokens: list[str] = []
-        self.starts: list[int] = []
-        for token in _TOKENS.finditer(scan):
-            self.tokens.append(token.group())
-            self.starts.append(token.start())
-        self.breaks = [m.start() for m in CLAUSE_BREAKS.finditer(folded)]
+    before: list[str]
+    after: list[str]
 
-    def token_at(self, position: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, position) - 1)
 
-    def clause_of(self, position: int) -> int:
-        return bisect.bisect_right(self.breaks, position)
+def _windows(matches: Sequence[Match], folded: str, scan: str) -> list[_Window]:
+    pieces = []
+    position = 0
+    for match in matches:
+        word_start = match.norm_start - len(match.clitic)
+        pieces.append(scan[position:word_start])
+        pieces.append(MASK * (match.norm_end - word_start))
+        position = match.norm_end
+    pieces.append(scan[position:])
+    masked = "".join(pieces)
+    breaks = [m.start() for m in CLAUSE_BREAKS.finditer(folded)]
+    windows = []
+    for match in matches:
+        word_start = match.norm_start - len(match.clitic)
+        index = bisect.bisect_right(breaks, word_start)
+        clause_from = breaks[index - 1] + 1 if index > 0 else 0
+        clause_to = breaks[index] if index < len(breaks) else len(masked)
+        before = masked[max(clause_from, word_start - 160) : word_start].split()
+        after = masked[match.norm_end : min(clause_to, match.norm_end + 160)].split()
+        windows.append(_Window(before[::-1][:WINDOW], after[:WINDOW]))
+    return windows
 
 
 def assign_roles(
@@ -63,93 +76,53 @@ def assign_roles(
     lexicon: Lexicon,
 ) -> list[RoleDecision]:
     """One :class:`RoleDecision` per match (``entries[i]`` is what ``matches[i]`` resolved to)."""
-    view = ClauseView(folded, scan)
-    # Tokens covered by place names are not cues (اتفاق ... is a cue, الاتفاق الروسي is not a place).
-    name_tokens: set[int] = set()
-    spans: list[tuple[int, int]] = []
-    for match in matches:
-        first = view.token_at(match.norm_start)
-        last = view.token_at(max(match.norm_start, match.norm_end - 1))
-        name_tokens.update(range(first, last + 1))
-        spans.append((first, last))
-
     decisions: list[RoleDecision] = []
-    for index, (match, entry) in enumerate(zip(matches, entries, strict=True)):
-        first, last = spans[index]
-        clause = view.clause_of(match.norm_start)
-        cue, distance = _nearest_cue(view, lexicon, first, last, clause, name_tokens)
-        cue_governs = cue is not None and distance <= GOVERNING and _cue_before(view, lexicon, first, cue)
-        if (
-            _is_governed_name(entry)
-            and not cue_governs
-            and not _stands_as_place(match, first, view, lexicon, name_tokens, decisions, spans, index)
+    windows = _windows(matches, folded, scan)
+    for _index, (match, entry, window) in enumerate(zip(matches, entries, windows, strict=True)):
+        cue, distance, before = _nearest_cue(window, lexicon)
+        governs = cue is not None and before and distance <= GOVERNING
+        if (entry.feature == "country" or entry.capital) and not governs and not _stands_as_place(
+            match, window, lexicon, decisions
         ):
             decisions.append(RoleDecision("other", "", metonymy=True))
             continue
-        if cue is None and index > 0 and decisions[-1].role != "other":
-            previous_last = spans[index - 1][1]
-            same_clause = view.clause_of(view.starts[previous_last]) == clause
-            if same_clause and 0 <= first - previous_last <= CHAIN:
-                decisions.append(RoleDecision(decisions[-1].role, decisions[-1].cue))
-                continue
-        if cue is None:
-            decisions.append(RoleDecision("other", ""))
-        else:
-            decisions.append(RoleDecision(cue.role, cue.text))
+        if cue is None and decisions and decisions[-1].role != "other" and _follows_previous(window):
+            decisions.append(RoleDecision(decisions[-1].role, decisions[-1].cue))
+            continue
+        decisions.append(RoleDecision("other", "") if cue is None else RoleDecision(cue.role, cue.text))
     return decisions
 
 
-def _cue_before(view: ClauseView, lexicon: Lexicon, first: int, cue: Cue) -> bool:
-    """True when ``cue`` stands within :data:`GOVERNING` words before the name."""
-    return any(lexicon.cue_at(view.tokens, position) == cue for position in range(max(0, first - GOVERNING), first))
-
-
-def _is_governed_name(entry: Entry) -> bool:
-    """Names that often stand for a government: countries and national capitals."""
-    return entry.feature == "country" or entry.capital
-
-
-def _nearest_cue(
-    view: ClauseView, lexicon: Lexicon, first: int, last: int, clause: int, name_tokens: set[int]
-) -> tuple[Cue | None, int]:
-    tokens = view.tokens
-    best: Cue | None = None
-    best_distance = WINDOW + 1
+def _nearest_cue(window: _Window, lexicon: Lexicon) -> tuple[Cue | None, int, bool]:
+    """The nearest cue (conflict first on a tie), its distance in words, and whether it stands before."""
+    forward = window.before[::-1]
     for distance in range(1, WINDOW + 1):
-        for position in (first - distance, last + distance):
-            if position < 0 or position >= len(tokens) or position in name_tokens:
+        found: list[tuple[Cue, bool]] = []
+        for words, before in ((window.before, True), (window.after, False)):
+            if distance > len(words) or words[distance - 1][0] == MASK:
                 continue
-            if view.clause_of(view.starts[position]) != clause:
-                continue
-            cue = lexicon.cue_at(tokens, position)
-            if cue is not None and (best is None or (distance == best_distance and cue.role == "conflict")):
-                best, best_distance = cue, distance
-        if best is not None:
-            return best, best_distance
-    return None, best_distance
+            cue = lexicon.cue_at(forward, len(forward) - distance) if before else lexicon.cue_at(words, distance - 1)
+            if cue is not None:
+                found.append((cue, before))
+        if found:
+            cue, before = min(found, key=lambda item: item[0].role != "conflict")
+            return cue, distance, before
+    return None, WINDOW + 1, False
 
 
-def _stands_as_place(
-    match: Match,
-    first: int,
-    view: ClauseView,
-    lexicon: Lexicon,
-    name_tokens: set[int],
-    decisions: list[RoleDecision],
-    spans: list[tuple[int, int]],
-    index: int,
-) -> bool:
+def _follows_previous(window: _Window) -> bool:
+    """True when another name stands at most :data:`CHAIN` words before this one in the clause."""
+    return any(word[0] == MASK for word in window.before[:CHAIN])
+
+
+def _stands_as_place(match: Match, window: _Window, lexicon: Lexicon, decisions: list[RoleDecision]) -> bool:
     """True when a country or capital is used as a place rather than for its government."""
     if "ب" in match.clitic:
         return True
-    previous = first - 1
-    if previous < 0 or view.clause_of(view.starts[previous]) != view.clause_of(match.norm_start):
+    if not window.before:
         return False
-    if previous in name_tokens and match.clitic[:1] in ("و", "ف") and index > 0 and spans[index - 1][1] == previous:
+    word = window.before[0]
+    if word[0] == MASK:
         # Coordination (موسكو وواشنطن): the second name shares the first one's reading.
-        return not decisions[-1].metonymy
-    word = view.tokens[previous]
-    if lexicon.is_locative(word) or lexicon.trigger_features(word):
-        return True
-    # A cue noun governing the name: اجتماع باريس، اتفاق ميونيخ، محادثات جنيف.
-    return lexicon.cue_at(view.tokens, previous) is not None
+        return match.clitic[:1] in ("و", "ف") and bool(decisions) and not decisions[-1].metonymy
+    return lexicon.is_locative(word) or bool(lexicon.trigger_features(word))

@@ -33,16 +33,13 @@ def mentions_frame(mentions: Sequence[Mention]) -> gpd.GeoDataFrame:
 
 def extract_frame(paths: Iterable[str | os.PathLike], parser=None, encoding: str = "utf-8") -> gpd.GeoDataFrame:
     """Mentions of text files (or folders of them) as a GeoDataFrame; unreadable files raise."""
-    from geo.batch import extract_documents
-    from geo.errors import InputError
-    from geo.extract import default_geoparser
+    from geo.batch import stream_documents
+    from geo.pipeline import default_geoparser
 
-    parser = parser or default_geoparser()
-    collected: list[Mention] = []
-    for _, result in extract_documents(parser, [str(p) for p in paths], encoding):
-        if isinstance(result, InputError):
-            raise result
-        collected.extend(result)
+    failures: list = []
+    collected = list(stream_documents(parser or default_geoparser(), [str(p) for p in paths], failures, encoding))
+    if failures:
+        raise failures[0]
     return mentions_frame(collected)
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.extract import Geoparser
 from geo.gazetteer import Gazetteer, bundled_directory
+from geo.pipeline import Geoparser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -131,7 +131,7 @@ def test_twenty_concurrent_adds_all_land(gazetteer_copy):
         )
         for i in range(20)
     ]
-    outcomes = [p.communicate(timeout=300) + (p.returncode,) for p in processes]
+    outcomes = [(*p.communicate(timeout=300), p.returncode) for p in processes]
     assert all(code == 0 for _, _, code in outcomes), [err for _, err, code in outcomes if code]
     text = (gazetteer_copy / "aleppo.csv").read_text(encoding="utf-8")
     for i in range(20):

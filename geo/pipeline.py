@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from geo.arabic import normalise, word_boundaries
+from geo.arabic import normalise
 from geo.errors import InputError
 from geo.gazetteer import Gazetteer
 from geo.lexicon import Lexicon
 from geo.model import Mention
-from geo.recognize import PlaceIndex
+from geo.recognize import PlaceIndex, scan_text
 from geo.resolve import Resolver
 from geo.roles import assign_roles
 
@@ -48,8 +48,8 @@ class Geoparser:
         if not text:
             return []
         norm = normalise(text)
-        scan = word_boundaries(norm.text) + " "
-        matches = self.index.find(norm)
+        scan = scan_text(norm.text)
+        matches = self.index.find(norm, scan)
         if not matches:
             return []
         resolved = self.resolver.resolve(matches, norm.text, scan)
@@ -89,16 +89,26 @@ class Geoparser:
             )
         return mentions
 
-    def extract_file(self, path: str | os.PathLike, doc: str | None = None, encoding: str = "utf-8") -> list[Mention]:
-        """Mentions of one text file; :class:`InputError` (naming the file) when it cannot be read.
+    def iter_file(
+        self, path: str | os.PathLike, doc: str | None = None, encoding: str = "utf-8"
+    ) -> Iterator[Mention]:
+        """Mentions of one text file, chunk by chunk, so a 50 MB file runs in bounded memory.
 
-        Offsets count characters of the decoded text, a leading BOM not counted.
+        A file is first decoded once without keeping it, so an encoding error raises
+        :class:`InputError` (naming the file) before any mention is produced; standard input
+        cannot be read twice and is checked as it streams. Offsets count characters of the decoded
+        text, a leading BOM not counted.
         """
         name = str(path) if doc is None else doc
-        mentions: list[Mention] = []
+        if str(path) != "-":
+            for _ in read_chunks(path, encoding=encoding, name=name):
+                pass
         for offset, chunk in read_chunks(path, encoding=encoding, name=name):
-            mentions.extend(self.extract(chunk, name, offset))
-        return mentions
+            yield from self.extract(chunk, name, offset)
+
+    def extract_file(self, path: str | os.PathLike, doc: str | None = None, encoding: str = "utf-8") -> list[Mention]:
+        """Every mention of one text file; :class:`InputError` (naming the file) when it cannot be read."""
+        return list(self.iter_file(path, doc, encoding))
 
 
 def read_chunks(

@@ -1,0 +1,124 @@
+"""Recognition: clitics, word boundaries, longest match, and what is not a place."""
+
+import pytest
+
+
+def spans(geoparser, text):
+    return [(m.surface, m.place_id) for m in geoparser.extract(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "place_id"),
+    [
+        ("وصل الوفد إلى باريس", "باريس", "fr-paris"),
+        ("اجتمعوا بباريس أمس", "باريس", "fr-paris"),
+        ("وباريس تستعد", "باريس", "fr-paris"),
+        ("فباريس بعيدة", "باريس", "fr-paris"),
+        ("كباريس في الجمال", "باريس", "fr-paris"),
+        ("وبباريس عقد الاجتماع", "باريس", "fr-paris"),
+        ("لحلب تاريخ طويل", "حلب", "sy-aleppo"),
+        ("وصلت القوات للرقة", "لرقة", "sy-raqqa"),
+        ("وللرقة أهمية", "لرقة", "sy-raqqa"),
+        ("القتال في الرقة", "الرقة", "sy-raqqa"),
+        ("ومعارك والرقة", "الرقة", "sy-raqqa"),
+        ("قصف بالرقة", "الرقة", "sy-raqqa"),
+        ("فالرقة محاصرة", "الرقة", "sy-raqqa"),
+        ("وبالرقة اشتباكات", "الرقة", "sy-raqqa"),
+        ("ثم توجه إلى بروكسل", "بروكسل", "be-brussels"),
+        ("وببروكسل قمة", "بروكسل", "be-brussels"),
+        ("زار واشنطن", "واشنطن", "us-washington"),
+        ("وواشنطن ترفض", "واشنطن", "us-washington"),
+        ("قالت فرنسا", "فرنسا", "fr"),
+        ("وفرنسا أيضا", "فرنسا", "fr"),
+        ("في لندن", "لندن", "gb-london"),
+        ("في كابول", "كابول", "af-kabul"),
+        ("من بيروت", "بيروت", "lb-beirut"),
+        ("وبيروت", "بيروت", "lb-beirut"),
+    ],
+)
+def test_clitics_are_left_outside_the_span(geoparser, text, surface, place_id):
+    mentions = geoparser.extract(text)
+    assert [(m.surface, m.place_id) for m in mentions] == [(surface, place_id)]
+    mention = mentions[0]
+    assert text[mention.start : mention.end] == mention.surface
+
+
+@pytest.mark.parametrize("text", ["بحلبي", "حلبيون", "الباريسي", "باريسيون", "رومان نادال", "والسورية", "بلندني"])
+def test_names_inside_longer_words_are_not_places(geoparser, text):
+    assert geoparser.extract(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قصف حي حلب الجديدة", [("حلب الجديدة", "sy-aleppo-new-aleppo")]),
+        ("وفد الإمارات العربية المتحدة", [("الإمارات العربية المتحدة", "ae")]),
+        ("الولايات المتحدة الأميركية وروسيا", [("الولايات المتحدة الأميركية", "us"), ("روسيا", "ru")]),
+        ("شرق حلب المحاصر", [("شرق حلب", "sy-aleppo-east")]),
+        (
+            "قرية المنطار بريف حلب الجنوبي",
+            [("المنطار", "sy-mantar"), ("ريف حلب الجنوبي", "sy-aleppo-countryside-south")],
+        ),
+    ],
+)
+def test_longest_match_wins(geoparser, text, expected):
+    assert spans(geoparser, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال وزير الخارجية الروسي",
+        "الحكومة السورية",
+        "الوفد الأميركي",
+        "النظام السوري",
+        "وزير الخارجية القطري",
+        "الطائرات الإيرانية",
+        "الخارجية الفرنسية",
+        "الدبلوماسية السويدية",
+        "الحكومة الألمانية",
+    ],
+)
+def test_nationality_adjectives_are_not_places(geoparser, text):
+    assert geoparser.extract(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الأمم المتحدة",
+        "للأمم المتحدة",
+        "الاتحاد الأوروبي",
+        "مجلس الأمن",
+        "الحلف الأطلسي",
+        "جبهة النصرة",
+        "الدولة الإسلامية",
+        "منظمة الأمن والتعاون في أوروبا",
+        "حزب الله",
+        "قوات سوريا الديمقراطية",
+    ],
+)
+def test_organisations_hide_the_place_names_inside_them(geoparser, text):
+    assert geoparser.extract(text) == []
+
+
+def test_syria_without_the_article_is_the_country(geoparser):
+    assert spans(geoparser, "الحرب في سورية") == [("سورية", "sy")]
+    assert spans(geoparser, "المعارضة السورية") == []
+
+
+def test_english_caption_names_match(geoparser):
+    found = spans(geoparser, "A meeting in Munich, Germany, Friday.")
+    assert found == [("Munich", "de-munich"), ("Germany", "de")]
+
+
+def test_person_names_are_not_places(geoparser):
+    assert spans(geoparser, "قال رومان نادال") == []
+    assert spans(geoparser, "الوزير محمد بن عبد الرحمن آل ثاني") == []
+
+
+def test_common_words_need_evidence(geoparser):
+    assert spans(geoparser, "فتح الباب أمام الحل") == []
+    assert spans(geoparser, "الوضع في الميدان صعب") == []
+    assert spans(geoparser, "سيطرت القوات على مدينة الباب") == [("الباب", "sy-al-bab")]
+    assert ("الميدان", "sy-aleppo-midan") in spans(geoparser, "قصف حي الميدان في حلب")

@@ -1,0 +1,90 @@
+"""Resolution: which entry a name means, how sure, how precise, and why."""
+
+from geo.gazetteer import Gazetteer
+from geo.model import Entry
+from geo.pipeline import Geoparser
+
+
+def only(geoparser, text, surface):
+    found = [m for m in geoparser.extract(text) if m.surface == surface]
+    assert len(found) == 1, [(m.surface, m.place_id) for m in geoparser.extract(text)]
+    return found[0]
+
+
+def test_a_unique_name_is_sure(geoparser):
+    mention = only(geoparser, "قصف على حلب", "حلب")
+    assert mention.reason == "unique" and mention.confidence >= 0.9 and mention.precision == 1
+
+
+def test_a_trigger_word_confirms_and_raises_confidence(geoparser):
+    mention = only(geoparser, "قصف حي الكلاسة", "الكلاسة")
+    assert mention.reason.startswith("unique, trigger") and mention.confidence > 0.95
+
+
+def test_precision_follows_acled(geoparser):
+    assert only(geoparser, "قصف في سوريا", "سوريا").precision == 3
+    assert only(geoparser, "قصف في ريف حلب الجنوبي", "ريف حلب الجنوبي").precision == 2
+    assert only(geoparser, "غارات قرب منبج", "منبج").precision == 2
+    assert only(geoparser, "غارات على منبج", "منبج").precision == 1
+    assert only(geoparser, "مؤتمر في الشرق الأوسط", "الشرق الأوسط").precision == 3
+
+
+def test_country_before_city_of_the_same_name_without_context(geoparser):
+    assert only(geoparser, "وصل الوزير إلى الكويت", "الكويت").place_id == "kw"
+
+
+def test_document_context_picks_the_sibling(geoparser):
+    # طرابلس is in Libya and in Lebanon: the document names Lebanon's capital.
+    text = "وصل الوفد إلى بيروت ثم توجه إلى طرابلس"
+    assert only(geoparser, text, "طرابلس").place_id.startswith("lb-")
+    text = "التقى الوزير في بنغازي قبل أن يزور طرابلس"
+    assert only(geoparser, text, "طرابلس").place_id.startswith("ly-")
+
+
+def test_ancestor_in_the_document_picks_the_entry(geoparser):
+    mention = only(geoparser, "قصف في الأردن واجتماع في عمان", "عمان")
+    assert mention.place_id == "jo-amman" and mention.reason == "context"
+
+
+def tiny_gazetteer():
+    common = {"country": "SY", "source": "test"}
+    return Gazetteer(
+        [
+            Entry("sy", "سوريا", "Syria", "country", 35.0, 38.5, source="test", country="SY"),
+            Entry("sy-gov-a", "محافظة ألف", "A Governorate", "admin1", 36.0, 37.0, parent="sy", **common),
+            Entry("sy-gov-b", "محافظة باء", "B Governorate", "admin1", 33.0, 36.5, parent="sy", **common),
+            Entry("sy-city-a", "مدينة ألف", "A City", "city", 36.0, 37.0, parent="sy-gov-a", **common),
+            Entry("sy-a-village", "الضيعة", "Village in A", "village", 36.1, 37.1, parent="sy-gov-a",
+                  population=900, **common),
+            Entry("sy-b-village", "الضيعة", "Village in B", "village", 33.1, 36.6, parent="sy-gov-b",
+                  population=1000, **common),
+        ]
+    )
+
+
+def test_explicit_container_in_the_phrase_decides():
+    parser = Geoparser(tiny_gazetteer())
+    [village, _] = parser.extract("قصف قرية الضيعة بمحافظة ألف")
+    assert village.place_id == "sy-a-village" and village.reason == "container sy-gov-a"
+    [village, _] = parser.extract("قصف قرية الضيعة في محافظة باء")
+    assert village.place_id == "sy-b-village"
+
+
+def test_without_context_population_decides():
+    parser = Geoparser(tiny_gazetteer())
+    [village] = parser.extract("قصف قرية الضيعة")
+    assert village.place_id == "sy-b-village" and village.reason == "prior" and village.confidence <= 0.6
+
+
+def test_context_elsewhere_in_the_document_decides():
+    parser = Geoparser(tiny_gazetteer())
+    mentions = parser.extract("اشتباكات في مدينة ألف. وفي اليوم التالي قصف قرية الضيعة")
+    assert mentions[-1].place_id == "sy-a-village" and mentions[-1].reason == "context"
+
+
+def test_every_mention_has_confidence_in_range(geoparser):
+    text = "اجتماع في جنيف وقصف على حلب والرقة ودمشق وعمان وطرابلس"
+    for mention in geoparser.extract(text):
+        assert 0.0 <= mention.confidence <= 1.0
+        assert mention.precision in (1, 2, 3)
+        assert mention.reason

@@ -1,0 +1,82 @@
+"""Roles: conflict, diplomatic or other, from cues in the clause; metonymy for governments."""
+
+import pytest
+
+from geo.lexicon import Lexicon
+
+
+def roles(geoparser, text):
+    return {m.surface: (m.role, m.cue) for m in geoparser.extract(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "role"),
+    [
+        ("قصف الطيران مدينة حلب", "حلب", "conflict"),
+        ("غارات جوية على إدلب", "إدلب", "conflict"),
+        ("فرض حصار على مضايا", "مضايا", "conflict"),
+        ("اشتباكات عنيفة في درعا", "درعا", "conflict"),
+        ("السيطرة على الرقة", "الرقة", "conflict"),
+        ("محادثات في جنيف", "جنيف", "diplomatic"),
+        ("اجتماع وزاري في لوزان", "لوزان", "diplomatic"),
+        ("قمة في الدوحة", "الدوحة", "diplomatic"),
+        ("مؤتمر أمني في المنامة", "المنامة", "diplomatic"),
+        ("مفاوضات أستانا", "أستانا", "diplomatic"),
+        ("عاد الوزير إلى بيته في حمص", "حمص", "other"),
+    ],
+)
+def test_the_nearest_cue_in_the_clause_decides(geoparser, text, surface, role):
+    assert roles(geoparser, text)[surface][0] == role
+
+
+def test_the_cue_field_holds_the_deciding_word(geoparser):
+    assert roles(geoparser, "سقطت قذائف على حي الكلاسة")["الكلاسة"] == ("conflict", "قذائف")
+
+
+def test_a_cue_in_another_clause_does_not_count(geoparser):
+    assert roles(geoparser, "استمر القصف. وفي حمص عاد الهدوء")["حمص"][0] == "other"
+
+
+def test_places_listed_after_one_cue_share_it(geoparser):
+    found = roles(geoparser, "استهدف طيران النظام مناطق في حي الكلاسة بمدينة حلب وقرية المنطار بريف حلب الجنوبي")
+    assert {found[s][0] for s in ("الكلاسة", "حلب", "المنطار", "ريف حلب الجنوبي")} == {"conflict"}
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("تواصل موسكو دعم الرئيس في الحرب", "موسكو"),
+        ("لم ينسحبوا كما طلبت دمشق", "دمشق"),
+        ("فإن واشنطن ترغب في وقف القصف", "واشنطن"),
+        ("وتسعى موسكو وواشنطن إلى اتفاق", "واشنطن"),
+        ("قناة موالية لدمشق", "دمشق"),
+    ],
+)
+def test_capitals_standing_for_governments_are_other(geoparser, text, surface):
+    mention = next(m for m in geoparser.extract(text) if m.surface == surface)
+    assert mention.role == "other" and "metonymy" in mention.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "role"),
+    [
+        ("عقد اجتماع في موسكو", "موسكو", "diplomatic"),
+        ("اجتماع باريس يدعم المعارضة", "باريس", "diplomatic"),
+        ("غارات على دمشق", "دمشق", "conflict"),
+        ("ومن المتوقع أن يزور الوزير الخميس باريس", "باريس", "diplomatic"),
+    ],
+)
+def test_capitals_used_as_places_keep_their_role(geoparser, text, surface, role):
+    mention = next(m for m in geoparser.extract(text) if m.surface == surface)
+    assert mention.role == role
+
+
+def test_users_extend_cues_without_touching_code(tmp_path, monkeypatch, gazetteer):
+    from geo.pipeline import Geoparser
+
+    text = "نظمت وقفة احتجاجية في حمص"
+    assert roles(Geoparser(gazetteer), text)["حمص"][0] == "other"
+    extra = tmp_path / "cues.csv"
+    extra.write_text("role,cue,match\nconflict,احتجاج,prefix\n", encoding="utf-8")
+    monkeypatch.setenv("GEO_CUES", str(extra))
+    assert roles(Geoparser(gazetteer, Lexicon.load()), text)["حمص"] == ("conflict", "احتجاج")

@@ -18,6 +18,8 @@ from geo.errors import GeoError
 
 DATA = Path(__file__).resolve().parent / "data"
 ROLE_PRIORITY = ("conflict", "diplomatic")
+#: Marks a word not yet looked up in :attr:`Lexicon.single_word_cues`.
+UNKNOWN = object()
 
 
 def _extra(variable: str) -> list[Path]:
@@ -87,6 +89,8 @@ class Lexicon:
     _prefix: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
     _longest: int = 0
     _cache: dict[str, tuple[Cue, ...]] = field(default_factory=dict, repr=False)
+    #: Word -> its cue (or None) for words that start no phrase cue: the fast path of :meth:`cue_at`.
+    single_word_cues: dict[str, Cue | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -160,7 +164,12 @@ class Lexicon:
 
     def cue_at(self, tokens: list[str], index: int) -> Cue | None:
         """The cue that starts at ``tokens[index]``, if any (longer phrases first, then conflict)."""
-        for cue in self._first_word_cues(tokens[index]):
+        candidates = self._first_word_cues(tokens[index])
+        if all(len(cue.words) == 1 for cue in candidates):
+            if len(self.single_word_cues) > 50_000:
+                self.single_word_cues.clear()
+            self.single_word_cues[tokens[index]] = candidates[0] if candidates else None
+        for cue in candidates:
             if len(cue.words) == 1:
                 return cue
             following = tokens[index + 1 : index + len(cue.words)]

@@ -92,7 +92,7 @@ def _coordinate(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mention:
     """A place mention: where it stands in the text and, once resolved, what it refers to.
 

@@ -44,9 +44,11 @@ class Resolution:
 
 
 def previous_word(scan: str, position: int) -> str:
-    """The folded word that ends before ``position`` (within 40 characters), or ''."""
-    words = scan[max(0, position - 40) : position].split()
-    return words[-1] if words else ""
+    """The folded word that ends before ``position``, or ''."""
+    end = position
+    while end > 0 and scan[end - 1] == " ":
+        end -= 1
+    return scan[scan.rfind(" ", 0, end) + 1 : end]
 
 
 def precision_of(entry: Entry, near: bool) -> int:
@@ -66,6 +68,8 @@ class Resolver:
         self.gazetteer = gazetteer
         self.lexicon = lexicon
         self._ancestor_cache: dict[str, frozenset[str]] = {}
+        self._candidate_cache: dict[tuple[str, ...], list[Entry]] = {}
+        self._word_cache: dict[str, tuple[bool, tuple[str, ...]]] = {}
 
     def ancestors(self, place_id: str) -> frozenset[str]:
         cached = self._ancestor_cache.get(place_id)
@@ -96,9 +100,8 @@ class Resolver:
         resolutions: list[Resolution | None] = []
         for index, match in enumerate(matches):
             word = previous_word(scan, match.norm_start - len(match.clitic))
-            near = any(form in NEAR_WORDS for form in word_forms(word))
-            wanted = self.lexicon.trigger_features(word)
-            candidates = sorted((gazetteer[i] for i in match.ids), key=prior_rank)
+            near, wanted = self._word_context(word)
+            candidates = self._candidates(match.ids)
             if scan[match.norm_start : match.norm_end] in ambiguous and not self._has_evidence(
                 match, candidates, wanted, word, matches, index, folded, scan, known, parents
             ):
@@ -143,6 +146,25 @@ class Resolver:
                 confidence = 0.5
             resolutions.append(Resolution(chosen, confidence, precision_of(chosen, near), reason))
         return resolutions
+
+    def _candidates(self, ids: tuple[str, ...]) -> list[Entry]:
+        """The entries a name may mean, most likely first without context (cached per name)."""
+        cached = self._candidate_cache.get(ids)
+        if cached is None:
+            cached = sorted((self.gazetteer[i] for i in ids), key=prior_rank)
+            self._candidate_cache[ids] = cached
+        return cached
+
+    def _word_context(self, word: str) -> tuple[bool, tuple[str, ...]]:
+        """For the word before a name: is it a "near" word, and which features does it announce."""
+        cached = self._word_cache.get(word)
+        if cached is None:
+            near = any(form in NEAR_WORDS for form in word_forms(word))
+            cached = (near, self.lexicon.trigger_features(word))
+            if len(self._word_cache) > 50_000:
+                self._word_cache.clear()
+            self._word_cache[word] = cached
+        return cached
 
     def _has_evidence(self, match, candidates, wanted, word, matches, index, folded, scan, known, parents) -> bool:
         """Evidence that a name which is also a common word is a place in this phrase."""

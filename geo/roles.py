@@ -10,12 +10,12 @@ is metonymy and its role is ``other``.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from geo.lexicon import Cue, Lexicon
+from geo.lexicon import UNKNOWN, Cue, Lexicon
 from geo.model import Entry
 from geo.recognize import Match
 
@@ -37,15 +37,9 @@ class RoleDecision:
     metonymy: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Window:
-    """The words of a mention's clause on each side of it, nearest first (names masked)."""
-
-    before: list[str]
-    after: list[str]
-
-
-def _windows(matches: Sequence[Match], folded: str, scan: str) -> list[_Window]:
+def _mask(matches: Sequence[Match], scan: str) -> str:
+    """``scan`` (or the folded text) with each name (clitic included) replaced by one run of :data:`MASK`: a single token
+    that is never read as a cue, and whose position tells where the name stands."""
     pieces = []
     position = 0
     for match in matches:
@@ -54,18 +48,7 @@ def _windows(matches: Sequence[Match], folded: str, scan: str) -> list[_Window]:
         pieces.append(MASK * (match.norm_end - word_start))
         position = match.norm_end
     pieces.append(scan[position:])
-    masked = "".join(pieces)
-    breaks = [m.start() for m in CLAUSE_BREAKS.finditer(folded)]
-    windows = []
-    for match in matches:
-        word_start = match.norm_start - len(match.clitic)
-        index = bisect.bisect_right(breaks, word_start)
-        clause_from = breaks[index - 1] + 1 if index > 0 else 0
-        clause_to = breaks[index] if index < len(breaks) else len(masked)
-        before = masked[max(clause_from, word_start - 160) : word_start].split()
-        after = masked[match.norm_end : min(clause_to, match.norm_end + 160)].split()
-        windows.append(_Window(before[::-1][:WINDOW], after[:WINDOW]))
-    return windows
+    return "".join(pieces)
 
 
 def assign_roles(
@@ -75,53 +58,81 @@ def assign_roles(
     scan: str,
     lexicon: Lexicon,
 ) -> list[RoleDecision]:
-    """One :class:`RoleDecision` per match (``entries[i]`` is what ``matches[i]`` resolved to)."""
+    """One :class:`RoleDecision` per match (``entries[i]`` is what ``matches[i]`` resolved to).
+
+    The text is cut into clauses once; only clauses holding a name are split into words, and each
+    word is looked up as a cue once, however many names share the clause.
+    """
+    masked = _mask(matches, scan)
+    # Breaks are looked for in the folded text with the names masked, so punctuation inside a name
+    # ("Munich, Germany" is two names; a hyphenated name is one) never splits it.
+    breaks = [m.start() for m in CLAUSE_BREAKS.finditer(_mask(matches, folded))]
+    bounds = [-1, *breaks, len(masked)]
     decisions: list[RoleDecision] = []
-    windows = _windows(matches, folded, scan)
-    for _index, (match, entry, window) in enumerate(zip(matches, entries, windows, strict=True)):
-        cue, distance, before = _nearest_cue(window, lexicon)
-        governs = cue is not None and before and distance <= GOVERNING
-        if (entry.feature == "country" or entry.capital) and not governs and not _stands_as_place(
-            match, window, lexicon, decisions
-        ):
-            decisions.append(RoleDecision("other", "", metonymy=True))
+    cue_at = lexicon.cue_at
+    single = lexicon.single_word_cues
+    for left, right in pairwise(bounds):
+        clause = masked[left + 1 : right]
+        if MASK not in clause:
             continue
-        if cue is None and decisions and decisions[-1].role != "other" and _follows_previous(window):
-            decisions.append(RoleDecision(decisions[-1].role, decisions[-1].cue))
-            continue
-        decisions.append(RoleDecision("other", "") if cue is None else RoleDecision(cue.role, cue.text))
+        words = clause.split()
+        cues = [None if word[0] == MASK else single.get(word, UNKNOWN) for word in words]
+        for i, cue in enumerate(cues):
+            if cue is UNKNOWN:
+                cues[i] = cue_at(words, i)
+        for position, word in enumerate(words):
+            if word[0] != MASK:
+                continue
+            index = len(decisions)
+            decisions.append(_decide(matches[index], entries[index], words, cues, position, lexicon, decisions))
     return decisions
 
 
-def _nearest_cue(window: _Window, lexicon: Lexicon) -> tuple[Cue | None, int, bool]:
+def _decide(
+    match: Match,
+    entry: Entry,
+    words: list[str],
+    cues: list[Cue | None],
+    position: int,
+    lexicon: Lexicon,
+    decisions: list[RoleDecision],
+) -> RoleDecision:
+    cue, distance, before = _nearest_cue(cues, position)
+    governs = cue is not None and before and distance <= GOVERNING
+    government = entry.feature == "country" or entry.capital
+    if government and not governs and not _stands_as_place(match, words, position, lexicon, decisions):
+        return RoleDecision("other", "", metonymy=True)
+    chained = any(word[0] == MASK for word in words[max(0, position - CHAIN) : position])
+    if cue is None and chained and decisions and decisions[-1].role != "other":
+        return RoleDecision(decisions[-1].role, decisions[-1].cue)
+    return RoleDecision("other", "") if cue is None else RoleDecision(cue.role, cue.text)
+
+
+def _nearest_cue(cues: list[Cue | None], position: int) -> tuple[Cue | None, int, bool]:
     """The nearest cue (conflict first on a tie), its distance in words, and whether it stands before."""
-    forward = window.before[::-1]
+    size = len(cues)
     for distance in range(1, WINDOW + 1):
-        found: list[tuple[Cue, bool]] = []
-        for words, before in ((window.before, True), (window.after, False)):
-            if distance > len(words) or words[distance - 1][0] == MASK:
-                continue
-            cue = lexicon.cue_at(forward, len(forward) - distance) if before else lexicon.cue_at(words, distance - 1)
-            if cue is not None:
-                found.append((cue, before))
-        if found:
-            cue, before = min(found, key=lambda item: item[0].role != "conflict")
-            return cue, distance, before
+        left, right = position - distance, position + distance
+        before = cues[left] if left >= 0 else None
+        after = cues[right] if right < size else None
+        if before is not None or after is not None:
+            if before is not None and (after is None or before.role == "conflict" or after.role != "conflict"):
+                return before, distance, True
+            return after, distance, False
+        if left < 0 and right >= size:
+            break
     return None, WINDOW + 1, False
 
 
-def _follows_previous(window: _Window) -> bool:
-    """True when another name stands at most :data:`CHAIN` words before this one in the clause."""
-    return any(word[0] == MASK for word in window.before[:CHAIN])
-
-
-def _stands_as_place(match: Match, window: _Window, lexicon: Lexicon, decisions: list[RoleDecision]) -> bool:
+def _stands_as_place(
+    match: Match, words: list[str], position: int, lexicon: Lexicon, decisions: list[RoleDecision]
+) -> bool:
     """True when a country or capital is used as a place rather than for its government."""
     if "ب" in match.clitic:
         return True
-    if not window.before:
+    if position == 0:
         return False
-    word = window.before[0]
+    word = words[position - 1]
     if word[0] == MASK:
         # Coordination (موسكو وواشنطن): the second name shares the first one's reading.
         return match.clitic[:1] in ("و", "ف") and bool(decisions) and not decisions[-1].metonymy

@@ -65,3 +65,16 @@ def test_every_folded_character_points_into_the_source(text):
         assert all(0 <= o < len(text) for o in norm.offsets)
     else:
         assert len(norm.text) == len(text)
+
+
+@given(st.text(max_size=80) | st.text(alphabet=st.sampled_from(list("حلبأإآةىَـ\u200c\u202bﻻ.،_ab1😀")), max_size=80))
+def test_fast_folding_agrees_with_the_reference_table(text):
+    from geo.arabic import word_boundaries
+
+    norm = normalise(text)
+    assert norm.text == fold(text)
+    import re
+
+    assert word_boundaries(norm.text) == re.sub(r"[\W_]", " ", norm.text).translate(
+        {ord(c): " " for c in norm.text if ord(c) > 0xFFFF}
+    )

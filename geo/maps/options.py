@@ -51,5 +51,5 @@ def check_bbox(bbox: Bbox, text: str | None = None) -> Bbox:
     if not (-90 <= south < north <= 90):
         raise UsageError(f"--bbox {shown!r}: need -90 <= S < N <= 90 (south first)")
     if not (-180 <= west < east <= 180):
-        raise UsageError(f"--bbox {shown!r}: need -180 <= W < E <= 180 (west first; boxes across 180° are not supported)")
+        raise UsageError(f"--bbox {shown!r}: need -180 <= W < E <= 180 (west first; not across 180°)")
     return (south, west, north, east)

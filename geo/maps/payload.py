@@ -1,0 +1,208 @@
+"""The places of a map as one compact data array, drawn in the browser by ``templates/runtime.js``.
+
+One Python object per marker costs about 1 KB of page per point (FIELD_NOTES); here a place is one
+row of a JSON array, and document names, sentences and parent chains are stored once and referred to
+by index. Popups are built from these rows in the browser with DOM text nodes, so no document text is
+ever parsed as HTML.
+
+Row layout (``PLACE_FIELDS``)::
+
+    [id, name_ar, name_en, feature, lat, lon, precision, approximate, [conflict, diplomatic, other],
+     chain, docs, [[doc, sentence, start, end, role], ...]]
+
+``chain`` indexes ``chains`` (-1: none); ``start``/``end`` are UTF-16 offsets (what JavaScript's
+``String.slice`` counts) of the highlighted name in the sentence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from geo.gazetteer import Gazetteer
+from geo.model import ROLES, Entry, Mention
+from geo.summary import PlaceSummary, summarise
+
+PLACE_FIELDS = (
+    "id", "name_ar", "name_en", "feature", "lat", "lon", "precision", "approximate", "counts", "chain",
+    "docs", "examples",
+)
+#: Features that anchor a "zoom to" button: the districts of a city are grouped under the city.
+ANCHOR_FEATURES = ("city", "town")
+#: At most this many "zoom to" buttons besides the one showing everything.
+MAX_TARGETS = 4
+COORDINATE_DIGITS = 5
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class ZoomTarget:
+    """A button that fits the view to a group of places (a city and its districts)."""
+
+    name_ar: str
+    name_en: str
+    bounds: Bounds
+
+    def as_json(self) -> dict:
+        return {"name_ar": self.name_ar, "name_en": self.name_en, "bounds": self.bounds}
+
+
+@dataclass
+class MapData:
+    """What the browser needs to draw the places: rows plus the shared tables they point into."""
+
+    places: list[PlaceSummary]
+    rows: list[list] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    chains: list[tuple[str, str]] = field(default_factory=list)
+    targets: list[ZoomTarget] = field(default_factory=list)
+
+    @property
+    def bounds(self) -> Bounds | None:
+        return bounds_of(self.places)
+
+    @property
+    def mention_count(self) -> int:
+        return sum(place.count for place in self.places)
+
+    def role_counts(self) -> dict[str, tuple[int, int]]:
+        """Role -> (places, mentions)."""
+        return {
+            role: (sum(1 for p in self.places if p.roles[role]), sum(p.roles[role] for p in self.places))
+            for role in ROLES
+        }
+
+    def as_json(self) -> dict:
+        return {
+            "fields": PLACE_FIELDS,
+            "roles": ROLES,
+            "places": self.rows,
+            "docs": self.docs,
+            "sentences": self.sentences,
+            "chains": self.chains,
+        }
+
+
+def bounds_of(places: Sequence[PlaceSummary]) -> Bounds | None:
+    if not places:
+        return None
+    lats = [p.lat for p in places]
+    lons = [p.lon for p in places]
+    return ((min(lats), min(lons)), (max(lats), max(lons)))
+
+
+def document_name(doc: str) -> str:
+    """The file name of a document path: a published map should not show the author's folders."""
+    return (PurePath(doc).name or doc) if doc else ""
+
+
+def utf16_offset(text: str, index: int) -> int:
+    prefix = text[: max(0, min(index, len(text)))]
+    return len(prefix.encode("utf-16-le")) // 2
+
+
+class _Table:
+    """Values stored once, referred to by index."""
+
+    def __init__(self, values: list) -> None:
+        self.values = values
+        self.index: dict = {}
+
+    def __call__(self, value) -> int:
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+
+def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> MapData:
+    """Summarise ``mentions`` per place and lay them out for the browser."""
+    places = summarise(mentions)
+    data = MapData(places)
+    doc_index = _Table(data.docs)
+    doc_refs: dict[str, int] = {}
+
+    def doc_ref(doc: str) -> int:
+        # File names are worked out once a document, not once a mention (pathlib is slow).
+        if doc not in doc_refs:
+            doc_refs[doc] = doc_index(document_name(doc))
+        return doc_refs[doc]
+
+    sentence_index = _Table(data.sentences)
+    chain_index = _Table(data.chains)
+    role_index = {role: i for i, role in enumerate(ROLES)}
+    for place in places:
+        ancestors = gazetteer.ancestors(place.place_id) if gazetteer is not None else []
+        chain = -1
+        if ancestors:
+            chain = chain_index(("، ".join(a.name_ar for a in ancestors), ", ".join(a.name_en for a in ancestors)))
+        examples = [
+            [
+                doc_ref(example.doc),
+                sentence_index(example.sentence),
+                utf16_offset(example.sentence, example.start),
+                utf16_offset(example.sentence, example.end),
+                role_index.get(example.role, len(ROLES) - 1),
+            ]
+            for example in place.examples
+        ]
+        data.rows.append([
+            place.place_id,
+            place.name_ar,
+            place.name_en,
+            place.feature,
+            round(place.lat, COORDINATE_DIGITS),
+            round(place.lon, COORDINATE_DIGITS),
+            place.precision,
+            1 if place.approximate else 0,
+            [place.roles[role] for role in ROLES],
+            chain,
+            len(place.docs),
+            examples,
+        ])
+    data.chains[:] = [list(pair) for pair in data.chains]
+    data.targets = zoom_targets(places, gazetteer)
+    return data
+
+
+def zoom_targets(places: Sequence[PlaceSummary], gazetteer: Gazetteer | None) -> list[ZoomTarget]:
+    """Groups of nearby places worth a button of their own: a city with some of its districts, when
+    the whole map is so much larger that they would sit on one pixel (world venues and Aleppo
+    neighbourhoods on one map)."""
+    if gazetteer is None or len(places) < 2:
+        return []
+    groups: dict[str, list[PlaceSummary]] = {}
+    anchors: dict[str, Entry] = {}
+    for place in places:
+        entry = gazetteer.get(place.place_id)
+        if entry is None:
+            continue
+        for candidate in (entry, *gazetteer.ancestors(entry.id)):
+            if candidate.feature in ANCHOR_FEATURES:
+                groups.setdefault(candidate.id, []).append(place)
+                anchors[candidate.id] = candidate
+                break
+    whole = span(bounds_of(places))
+    targets = []
+    for anchor_id, members in sorted(groups.items(), key=lambda item: -sum(p.count for p in item[1])):
+        distinct = {(p.lat, p.lon) for p in members}
+        bounds = bounds_of(members)
+        if len(distinct) < 2 or bounds is None or span(bounds) * 20 > whole:
+            continue
+        anchor = anchors[anchor_id]
+        targets.append(ZoomTarget(anchor.name_ar, anchor.name_en, bounds))
+        if len(targets) == MAX_TARGETS:
+            break
+    return targets
+
+
+def span(bounds: Bounds | None) -> float:
+    if bounds is None:
+        return 0.0
+    (south, west), (north, east) = bounds
+    return math.hypot(north - south, east - west)

@@ -1,0 +1,138 @@
+"""Build the layered map of a list of mentions: ``render_map(mentions) -> folium.Map``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+
+from geo.errors import UsageError
+from geo.gazetteer import Gazetteer
+from geo.maps.basemap import CountryOutlines, QuietTiles, osm_tiles
+from geo.maps.layers import (
+    HEAT,
+    LAYER_STYLES,
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    SHAPE_PATHS,
+    PlaceData,
+    add_place_layers,
+)
+from geo.maps.offline import make_offline
+from geo.maps.options import MapOptions
+from geo.maps.payload import Bounds, MapData, ZoomTarget, build_map_data, span
+from geo.maps.popups import popup_labels, popup_skeleton
+from geo.maps.templating import render
+from geo.model import Mention
+
+MIN_ZOOM, MAX_ZOOM = 1, 18
+DEFAULT_TITLE = "الأماكن في المقالات / Places in the articles"
+#: First zoom on a focus place that has nothing under it on the map, by feature.
+FOCUS_ZOOM = {"continent": 3, "country": 6, "admin1": 8, "region": 8, "city": 12, "town": 13,
+              "district": 14, "neighbourhood": 15, "village": 14, "landmark": 15}
+#: Fitting the view never zooms closer than this (one place alone would otherwise fill the screen).
+FIT_MAX_ZOOM = 12
+EMPTY_VIEW = {"center": [28.0, 30.0], "zoom": 3}
+#: Wider than this (degrees, diagonal) the "show everything" button is called "World".
+WORLD_SPAN = 25.0
+
+
+def render_map(
+    mentions: Sequence[Mention], gazetteer: Gazetteer | None = None, options: MapOptions | None = None
+) -> folium.Map:
+    """A self-contained, layered folium map of ``mentions``.
+
+    ``gazetteer`` gives the parent chains shown in popups and the "zoom to" groups; by default the
+    shared geoparser's gazetteer. Nothing on the returned map reaches the network unless
+    ``options.online_tiles`` is set.
+    """
+    options = options or MapOptions()
+    if gazetteer is None:
+        from geo.pipeline import default_geoparser
+
+        gazetteer = default_geoparser().gazetteer
+    data = build_map_data(mentions, gazetteer)
+    m = folium.Map(location=[28.0, 30.0], zoom_start=3, tiles=None, control_scale=True, zoom_control=True)
+    # Without a tile layer folium gives the map no zoom limits, and marker clusters need them.
+    m.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+    # Leaflet is all the page needs; folium's defaults add jQuery, Bootstrap and Font Awesome (1.3 MB).
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+
+    # The data element sets the first view, so it comes before the outlines: projecting the world's
+    # outlines costs about 0.1 s in the browser, and would be paid twice if the view changed after.
+    place_data = PlaceData(data, map_config(data, gazetteer, options))
+    m.add_child(place_data)
+    outlines = CountryOutlines(show=not options.online_tiles)
+    m.add_child(outlines)
+    tiles = None
+    if options.online_tiles:
+        tiles = osm_tiles(show=True)
+        m.add_child(tiles)
+    if tiles is not None:
+        m.add_child(QuietTiles(place_data, tiles, outlines))
+    add_place_layers(m, place_data)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    make_offline(m.get_root())
+    return m
+
+
+def map_config(data: MapData, gazetteer: Gazetteer, options: MapOptions) -> dict:
+    """Everything the browser runtime needs besides the data: styles, labels, HTML rendered by the
+    autoescaping templates (title, legend, popup skeleton), the first view and the zoom buttons."""
+    docs = {doc for place in data.places for doc in place.docs}
+    counts = data.role_counts()
+    return {
+        "layers": [style.as_json() for style in LAYER_STYLES],
+        "shapes": SHAPE_PATHS,
+        "labels": popup_labels(),
+        "popup": popup_skeleton(),
+        "title": render("title.html", title=options.title or DEFAULT_TITLE, places=len(data.places),
+                        mentions=data.mention_count, docs=len(docs)),
+        "legend": render("legend.html", layers=LAYER_STYLES, counts=counts, heat=HEAT, paths=SHAPE_PATHS),
+        "targets": [target.as_json() for target in zoom_buttons(data)],
+        "view": initial_view(data, gazetteer, options),
+    }
+
+
+def zoom_buttons(data: MapData) -> list[ZoomTarget]:
+    """"Show everything" first, then each group of close places (Aleppo and its districts)."""
+    bounds = data.bounds
+    if not data.targets or bounds is None:
+        return []
+    wide = span(bounds) > WORLD_SPAN
+    everything = ZoomTarget("العالم" if wide else "كل الأماكن", "World" if wide else "All places", bounds)
+    return [everything, *data.targets]
+
+
+def initial_view(data: MapData, gazetteer: Gazetteer, options: MapOptions) -> dict:
+    if options.bbox is not None:
+        south, west, north, east = options.bbox
+        return {"bounds": [[south, west], [north, east]], "maxZoom": 18}
+    if options.focus:
+        return focus_view(data, gazetteer, options.focus)
+    bounds = data.bounds
+    if bounds is None:
+        return dict(EMPTY_VIEW)
+    return {"bounds": _pairs(bounds), "maxZoom": FIT_MAX_ZOOM}
+
+
+def focus_view(data: MapData, gazetteer: Gazetteer, place_id: str) -> dict:
+    """The focus place and every mapped place under it; the place alone when nothing is under it."""
+    entry = gazetteer.get(place_id)
+    if entry is None:
+        raise UsageError(f"--focus {place_id}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
+    inside = [
+        (p.lat, p.lon) for p in data.places
+        if p.place_id == place_id or any(a.id == place_id for a in gazetteer.ancestors(p.place_id))
+    ]
+    points = {(entry.lat, entry.lon), *inside}
+    if len(points) > 1:
+        lats = [lat for lat, _ in points]
+        lons = [lon for _, lon in points]
+        return {"bounds": _pairs(((min(lats), min(lons)), (max(lats), max(lons)))), "maxZoom": 16}
+    return {"center": [entry.lat, entry.lon], "zoom": FOCUS_ZOOM.get(entry.feature, 10)}
+
+
+def _pairs(bounds: Bounds) -> list[list[float]]:
+    return [list(bounds[0]), list(bounds[1])]

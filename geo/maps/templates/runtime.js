@@ -1,0 +1,392 @@
+/*
+ * geo maps runtime: draws the places of a map from one data array (see geo/maps/payload.py).
+ *
+ * Markers are created here, in the browser, so a page holds one row per place rather than one block
+ * of generated code per marker. Popups are built on demand from a static skeleton whose slots are
+ * filled with text nodes: document text is never parsed as HTML.
+ *
+ * Every map registers itself in window.geoMaps (and on its container as .geoMap); tests and the PNG
+ * export wait for window.geoMapsReady, set once the first frame with the markers has been painted.
+ */
+window.geoMapRuntime = (function () {
+  "use strict";
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var F = {
+    ID: 0, AR: 1, EN: 2, FEATURE: 3, LAT: 4, LON: 5, PRECISION: 6, APPROXIMATE: 7, COUNTS: 8,
+    CHAIN: 9, DOCS: 10, EXAMPLES: 11
+  };
+
+  window.geoMaps = window.geoMaps || [];
+
+  /* paths: kind -> SVG path in a 24x24 box (from geo/maps/layers.py); no path draws a circle. */
+  function shape(paths, kind, size, colour, hollow) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("width", size);
+    svg.setAttribute("height", size);
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    var outline;
+    if (paths[kind]) {
+      outline = document.createElementNS(SVG_NS, "path");
+      outline.setAttribute("d", paths[kind]);
+    } else {
+      outline = document.createElementNS(SVG_NS, "circle");
+      outline.setAttribute("cx", "12");
+      outline.setAttribute("cy", "12");
+      outline.setAttribute("r", "10.5");
+    }
+    outline.setAttribute("fill", hollow ? "#ffffff" : colour);
+    outline.setAttribute("fill-opacity", hollow ? "0.75" : "0.9");
+    outline.setAttribute("stroke", hollow ? colour : "#ffffff");
+    outline.setAttribute("stroke-width", hollow ? "2.6" : "1.6");
+    outline.setAttribute("stroke-linejoin", "round");
+    if (hollow) {
+      outline.setAttribute("stroke-dasharray", "4 2.5");
+    }
+    svg.appendChild(outline);
+    return svg;
+  }
+
+  /* A marker icon drawn as an SVG shape; the place id and layer go into data attributes. */
+  var ShapeIcon = L.Icon.extend({
+    options: { paths: {}, kind: "circle", colour: "#777777", hollow: false, placeId: "", layer: "", label: "" },
+    createIcon: function (old) {
+      var div = old && old.tagName === "DIV" ? old : document.createElement("div");
+      while (div.firstChild) {
+        div.removeChild(div.firstChild);
+      }
+      var size = this.options.iconSize[0];
+      div.appendChild(shape(this.options.paths, this.options.kind, size, this.options.colour, this.options.hollow));
+      if (this.options.label !== "") {
+        var count = document.createElement("span");
+        count.className = "geo-cluster-count";
+        count.textContent = this.options.label;
+        div.appendChild(count);
+      }
+      if (this.options.placeId) {
+        div.setAttribute("data-place-id", this.options.placeId);
+      }
+      div.setAttribute("data-layer", this.options.layer);
+      this._setIconStyles(div, "icon");
+      return div;
+    },
+    createShadow: function () {
+      return null;
+    }
+  });
+
+  function markerSize(count) {
+    return Math.min(40, Math.round(16 + 5 * Math.log2(Math.max(1, count))));
+  }
+
+  function clusterSize(count) {
+    return Math.min(52, Math.round(30 + 4 * Math.log2(Math.max(1, count))));
+  }
+
+  function Context(map, data, config) {
+    this.map = map;
+    this.data = data;
+    this.config = config;
+    this.places = data.places;
+    this.layers = {};
+    this.heat = null;
+    this.ready = false;
+    this.container = map.getContainer();
+    this.container.geoMap = this;
+    this.container.classList.add("geo-map");
+    window.geoMaps.push(this);
+    this._setView(config.view);
+    this._addControls();
+    this._whenPainted();
+  }
+
+  Context.prototype._setView = function (view) {
+    if (view.bounds) {
+      this.map.fitBounds(view.bounds, { padding: [36, 36], maxZoom: view.maxZoom });
+    } else {
+      this.map.setView(view.center, view.zoom);
+    }
+  };
+
+  Context.prototype._whenPainted = function () {
+    var self = this;
+    /* Two frames: the first runs after the whole page script (every layer added), the second
+       after that frame has been painted. */
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        self.ready = true;
+        self.container.setAttribute("data-geo-ready", "1");
+        window.geoMapsReady = (window.geoMapsReady || 0) + 1;
+        window.geoMapsReadyAt = performance.now();
+      });
+    });
+  };
+
+  Context.prototype.style = function (key) {
+    for (var i = 0; i < this.config.layers.length; i++) {
+      if (this.config.layers[i].key === key) {
+        return this.config.layers[i];
+      }
+    }
+    throw new Error("unknown layer " + key);
+  };
+
+  /* A marker whose icon and title are made when it is first shown: with clustering most markers
+     never are, and a page of 50,000 places then starts in a fraction of the time. */
+  var PlaceMarker = L.Marker.extend({
+    onAdd: function (map) {
+      if (!this._geoIcon) {
+        var row = this.geoRow;
+        var style = this.geoStyle;
+        var count = row[F.COUNTS][style.index];
+        var size = markerSize(count);
+        var hollow = row[F.APPROXIMATE] === 1;
+        this._geoIcon = new ShapeIcon({
+          paths: this.geoShapes,
+          kind: style.shape,
+          colour: style.colour,
+          hollow: hollow,
+          iconSize: [size, size],
+          className: "geo-marker geo-marker-" + style.key + (hollow ? " geo-approximate" : ""),
+          placeId: row[F.ID],
+          layer: style.key
+        });
+        this.options.icon = this._geoIcon;
+        this.options.title = row[F.AR] + (row[F.EN] ? " / " + row[F.EN] : "") + " (" + count + ")";
+        this.options.alt = row[F.AR];
+      }
+      return L.Marker.prototype.onAdd.call(this, map);
+    }
+  });
+
+  Context.prototype._marker = function (row, style) {
+    var marker = new PlaceMarker([row[F.LAT], row[F.LON]], { keyboard: true, riseOnHover: true });
+    marker.geoRow = row;
+    marker.geoStyle = style;
+    marker.geoShapes = this.config.shapes;
+    return marker;
+  };
+
+  /* Popups are bound on first use, for the same reason as the icons. */
+  Context.prototype._popupOf = function (marker) {
+    var self = this;
+    if (!marker.getPopup()) {
+      marker.bindPopup(function () {
+        return self.popup(marker.geoRow);
+      }, { maxWidth: 400, minWidth: 260, className: "geo-leaflet-popup", autoPanPadding: [24, 24] });
+    }
+    return marker;
+  };
+
+  /* Fill one layer (a folium FeatureGroup) with a cluster of the places that have mentions in it. */
+  Context.prototype.addPlaces = function (group, key) {
+    var style = this.style(key);
+    var paths = this.config.shapes;
+    var cluster = L.markerClusterGroup({
+      maxClusterRadius: 44,
+      disableClusteringAtZoom: 12,
+      spiderfyOnMaxZoom: true,
+      showCoverageOnHover: false,
+      iconCreateFunction: function (c) {
+        var n = c.getChildCount();
+        var size = clusterSize(n);
+        return new ShapeIcon({
+          paths: paths,
+          kind: style.shape,
+          colour: style.colour,
+          iconSize: [size, size],
+          className: "geo-cluster geo-cluster-" + style.key,
+          layer: style.key,
+          label: String(n)
+        });
+      }
+    });
+    var markers = [];
+    var byId = {};
+    var ids = [];
+    for (var i = 0; i < this.places.length; i++) {
+      var row = this.places[i];
+      if (row[F.COUNTS][style.index] > 0) {
+        var marker = this._marker(row, style);
+        markers.push(marker);
+        byId[row[F.ID]] = marker;
+        ids.push(row[F.ID]);
+      }
+    }
+    var self = this;
+    cluster.on("click", function (event) {
+      var marker = event.layer;
+      if (marker && marker.geoRow && !marker.getPopup()) {
+        self._popupOf(marker).openPopup();
+      }
+    });
+    cluster.addLayers(markers);
+    cluster.addTo(group);
+    this.layers[key] = { group: group, cluster: cluster, markers: byId, ids: ids };
+    return cluster;
+  };
+
+  /* A heat layer of conflict mentions, weighted by the number of mentions of each place. */
+  Context.prototype.heatLayer = function (key) {
+    var index = this.style(key).index;
+    var points = [];
+    var max = 1;
+    for (var i = 0; i < this.places.length; i++) {
+      var row = this.places[i];
+      var n = row[F.COUNTS][index];
+      if (n > 0) {
+        points.push([row[F.LAT], row[F.LON], n]);
+        max = Math.max(max, n);
+      }
+    }
+    this.heat = L.heatLayer(points, { radius: 24, blur: 18, max: max, minOpacity: 0.35, maxZoom: 11 });
+    return this.heat;
+  };
+
+  /* Online tiles that fail (no network) give way to the offline outlines without a fuss. */
+  Context.prototype.quietTiles = function (tiles, fallback) {
+    var map = this.map;
+    tiles.once("tileerror", function () {
+      if (map.hasLayer(tiles)) {
+        map.removeLayer(tiles);
+        map.addLayer(fallback);
+      }
+    });
+  };
+
+  function setText(root, slot, text) {
+    var el = root.querySelector('[data-slot="' + slot + '"]');
+    if (el) {
+      el.textContent = text;
+    }
+    return el;
+  }
+
+  function degrees(value, positive, negative) {
+    return Math.abs(value).toFixed(4) + "\u00b0" + (value >= 0 ? positive : negative);
+  }
+
+  Context.prototype.popup = function (row) {
+    var labels = this.config.labels;
+    var holder = document.createElement("div");
+    holder.innerHTML = this.config.popup; /* static skeleton, rendered by an autoescaping template */
+    var root = holder.firstElementChild;
+    setText(root, "name-ar", row[F.AR]);
+    setText(root, "name-en", row[F.EN]);
+    if (row[F.APPROXIMATE] !== 1) {
+      root.querySelector('[data-slot="approximate"]').remove();
+    } else {
+      root.classList.add("geo-popup-is-approximate");
+    }
+    setText(root, "feature", labels.features[row[F.FEATURE]] || row[F.FEATURE]);
+    if (row[F.CHAIN] >= 0) {
+      var chain = this.data.chains[row[F.CHAIN]];
+      setText(root, "chain-ar", chain[0]);
+      setText(root, "chain-en", chain[1]);
+    } else {
+      root.querySelector('[data-slot="chain-row"]').remove();
+    }
+    setText(root, "coordinates", degrees(row[F.LAT], "N", "S") + " " + degrees(row[F.LON], "E", "W"));
+    setText(root, "precision", labels.precision[String(row[F.PRECISION])] || String(row[F.PRECISION]));
+    for (var r = 0; r < this.data.roles.length; r++) {
+      setText(root, "count-" + this.data.roles[r], String(row[F.COUNTS][r]));
+    }
+    setText(root, "docs", String(row[F.DOCS]));
+    var list = root.querySelector('[data-slot="examples"]');
+    var proto = list.querySelector('[data-slot="example"]');
+    proto.remove();
+    var examples = row[F.EXAMPLES];
+    for (var i = 0; i < examples.length; i++) {
+      var ex = examples[i];
+      var sentence = this.data.sentences[ex[1]] || "";
+      var item = proto.cloneNode(true);
+      var quote = item.querySelector('[data-slot="sentence"]');
+      quote.appendChild(document.createTextNode(sentence.slice(0, ex[2])));
+      var mark = document.createElement("mark");
+      mark.textContent = sentence.slice(ex[2], ex[3]);
+      quote.appendChild(mark);
+      quote.appendChild(document.createTextNode(sentence.slice(ex[3])));
+      setText(item, "role", labels.roles[ex[4]] || "");
+      setText(item, "doc", this.data.docs[ex[0]] || "");
+      item.classList.add("geo-example-" + (this.data.roles[ex[4]] || "other"));
+      list.appendChild(item);
+    }
+    if (!examples.length) {
+      list.remove();
+    }
+    return root;
+  };
+
+  Context.prototype._addControls = function () {
+    var config = this.config;
+    var map = this.map;
+    var container = this.container;
+    if (config.title) {
+      var title = L.DomUtil.create("div", "geo-title", container);
+      title.innerHTML = config.title; /* rendered by an autoescaping template */
+      L.DomEvent.disableClickPropagation(title);
+      L.DomEvent.disableScrollPropagation(title);
+    }
+    var Legend = L.Control.extend({
+      options: { position: "bottomright" },
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "geo-legend leaflet-bar");
+        div.innerHTML = config.legend; /* rendered by an autoescaping template */
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      }
+    });
+    new Legend().addTo(map);
+    if (!config.targets.length) {
+      return;
+    }
+    var Targets = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var bar = L.DomUtil.create("div", "geo-zoom-to leaflet-bar");
+        config.targets.forEach(function (target) {
+          var button = L.DomUtil.create("button", "geo-zoom-to-button", bar);
+          button.type = "button";
+          button.textContent = target.name_ar + " / " + target.name_en;
+          button.title = "تكبير إلى " + target.name_ar + " (zoom to " + target.name_en + ")";
+          L.DomEvent.on(button, "click", function (event) {
+            L.DomEvent.stop(event);
+            map.fitBounds(target.bounds, { padding: [36, 36], maxZoom: target.maxZoom || 14 });
+          });
+        });
+        L.DomEvent.disableClickPropagation(bar);
+        return bar;
+      }
+    });
+    new Targets().addTo(map);
+  };
+
+  /* Zoom until the place's marker is out of its cluster, then open its popup. Resolves true. */
+  Context.prototype.openPlace = function (id, key) {
+    var self = this;
+    return new Promise(function (resolve, reject) {
+      var keys = key ? [key] : Object.keys(self.layers);
+      for (var i = 0; i < keys.length; i++) {
+        var layer = self.layers[keys[i]];
+        var marker = layer && layer.markers[id];
+        if (marker && self.map.hasLayer(layer.group)) {
+          layer.cluster.zoomToShowLayer(marker, function () {
+            self._popupOf(marker).openPopup();
+            resolve(true);
+          });
+          return;
+        }
+      }
+      reject(new Error("no visible marker for " + id));
+    });
+  };
+
+  return {
+    create: function (map, data, config) {
+      return new Context(map, data, config);
+    },
+    ShapeIcon: ShapeIcon
+  };
+})();

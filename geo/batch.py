@@ -36,6 +36,8 @@ RECORD_FIELDS = (
     "confidence",
     "precision",
     "reason",
+    "status",
+    "container",
     "sentence",
 )
 

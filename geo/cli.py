@@ -181,6 +181,8 @@ def _add(args) -> int:
             print(f"geo: error: {line}", file=sys.stderr)
         for entry_id, path in report.added:
             print(f"added {entry_id} to {path}")
+        if report.skipped:
+            print(f"skipped {report.skipped} row(s) without coordinates", file=sys.stderr)
         return 1 if report.refused else 0
     missing = [
         flag

@@ -106,6 +106,8 @@ def new_entry(
 class BulkReport:
     added: list[tuple[str, Path]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    #: Rows left as ``suggest`` wrote them (no coordinates yet): not an error, nothing to add.
+    skipped: int = 0
 
 
 def add_from_csv(gazetteer: Gazetteer, path: str, target: str | None = None) -> BulkReport:
@@ -121,6 +123,9 @@ def add_from_csv(gazetteer: Gazetteer, path: str, target: str | None = None) -> 
         at = (row.get("at") or "").strip()
         if not at and (row.get("lat") or "").strip():
             at = f"{row['lat']}, {row.get('lon', '')}"
+        if not at and not (row.get("name_en") or "").strip():
+            report.skipped += 1
+            continue
         try:
             entry = new_entry(
                 gazetteer,
@@ -163,3 +168,60 @@ def validate(paths: list[str] | None, extra: list[str] = ()) -> tuple[list[Probl
         return problems, len(named)
     files = bundled_files() + user_files_from_environment() + expand_paths(extra)
     return validate_files(files), len(files)
+
+
+SUGGESTION_COLUMNS = ("name_ar", "name_en", "feature", "parent", "at", "source", "count", "example_1", "example_2")
+
+
+def suggest(parser, paths: list[str], out: str | None = None, encoding: str = "utf-8") -> tuple[list[dict], list]:
+    """Names the gazetteer lacks, most frequent first, as rows ready to complete (``name_en``, ``at``,
+    ``source``) and add with ``geo gazetteer add --from``. Returns (rows, unreadable inputs)."""
+    from collections import Counter
+
+    from geo.arabic import name_key
+    from geo.batch import check_output_path, stream_documents
+
+    check_output_path(out)
+    failures: list = []
+    groups: dict[tuple[str, str], dict] = {}
+    for mention in stream_documents(parser, paths, failures, encoding):
+        if mention.status != "unresolved":
+            continue
+        group = groups.setdefault(
+            (name_key(mention.surface), mention.container),
+            {"spellings": Counter(), "features": Counter(), "count": 0, "examples": []},
+        )
+        group["spellings"][mention.surface] += 1
+        group["features"][mention.feature] += 1
+        group["count"] += 1
+        example = f"{mention.doc}: {mention.sentence}"
+        if len(group["examples"]) < 2 and example not in group["examples"]:
+            group["examples"].append(example)
+    rows = []
+    for (_, container), group in groups.items():
+        examples = [*group["examples"], "", ""]
+        rows.append(
+            {
+                "name_ar": group["spellings"].most_common(1)[0][0],
+                "name_en": "",
+                "feature": group["features"].most_common(1)[0][0],
+                "parent": container,
+                "at": "",
+                "source": "",
+                "count": group["count"],
+                "example_1": examples[0],
+                "example_2": examples[1],
+            }
+        )
+    rows.sort(key=lambda r: (-r["count"], r["name_ar"]))
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=SUGGESTION_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    return rows, failures
+
+
+def print_suggestions(rows: list[dict]) -> None:
+    for row in rows:
+        print(f"{row['count']}\t{row['name_ar']}\t{row['feature']}\t{row['parent'] or '-'}\t{row['example_1']}")

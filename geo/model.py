@@ -115,6 +115,9 @@ class Mention:
     confidence: float = 0.0
     precision: int = 3
     reason: str = ""
+    #: ``resolved`` (a gazetteer entry) or ``unresolved`` (a name the gazetteer lacks; placed at its
+    #: container when the phrase names one, else without coordinates).
+    status: str = "resolved"
     doc: str = ""
     sentence: str = ""
     #: Offsets of the mention inside ``sentence``, for highlighting it in a popup.
@@ -123,6 +126,8 @@ class Mention:
     clitic: str = ""
     #: Every gazetteer id the surface could mean, best first (the chosen one is ``place_id``).
     candidates: tuple[str, ...] = ()
+    #: For an unresolved name: the id of the known container it was placed at.
+    container: str = ""
 
     def as_record(self) -> dict:
         """The JSON/CSV record of the output contract."""

@@ -8,6 +8,7 @@ resolution context (rule 4 of :mod:`geo.resolve`) is then per chunk of about a m
 from __future__ import annotations
 
 import codecs
+import math
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -16,12 +17,13 @@ from functools import cache
 from pathlib import Path
 
 from geo.arabic import normalise
+from geo.discover import approximate_resolution, discover
 from geo.errors import InputError
 from geo.gazetteer import Gazetteer
 from geo.lexicon import Lexicon
 from geo.model import Mention
 from geo.recognize import PlaceIndex, scan_text
-from geo.resolve import Resolver
+from geo.resolve import Resolution, Resolver
 from geo.roles import assign_roles
 
 SENTENCE_BREAKS = re.compile(r"[.!?؟\n]+")
@@ -34,6 +36,8 @@ CHUNK_CHARS = 1 << 20
 class Geoparser:
     gazetteer: Gazetteer
     lexicon: Lexicon = field(default_factory=Lexicon.load)
+    #: Also report names the gazetteer lacks (after حي، قرية ... or before a container phrase).
+    discover: bool = True
 
     def __post_init__(self) -> None:
         self.index = PlaceIndex.build(self.gazetteer, self.lexicon.not_places)
@@ -50,41 +54,52 @@ class Geoparser:
         norm = normalise(text)
         scan = scan_text(norm.text)
         matches = self.index.find(norm, scan)
-        if not matches:
-            return []
-        resolved = self.resolver.resolve(matches, norm.text, scan)
+        resolved = self.resolver.resolve(matches, norm.text, scan) if matches else []
         kept = [i for i, r in enumerate(resolved) if r is not None]
         matches = [matches[i] for i in kept]
-        resolutions = [resolved[i] for i in kept]
-        roles = assign_roles(matches, [r.entry for r in resolutions], norm.text, scan, self.lexicon)
+        resolutions: list[Resolution] = [resolved[i] for i in kept]
+        found = [
+            (match, resolution.entry, resolution.confidence, resolution.precision, resolution.reason)
+            for match, resolution in zip(matches, resolutions, strict=True)
+        ]
+        if self.discover:
+            for unknown in discover(matches, resolutions, norm.text, scan, norm.span, self.lexicon):
+                found.append((unknown.match, *approximate_resolution(unknown)))
+            found.sort(key=lambda item: item[0].norm_start)
+        if not found:
+            return []
+        roles = assign_roles([f[0] for f in found], [f[1] for f in found], norm.text, scan, self.lexicon)
         sentences = _SentenceFinder(text)
         mentions = []
-        for match, resolution, role in zip(matches, resolutions, roles, strict=True):
-            entry = resolution.entry
+        for (match, entry, confidence, precision, reason), role in zip(found, roles, strict=True):
             sentence, sentence_start = sentences.around(match.start, match.end)
-            reason = resolution.reason + ("; metonymy" if role.metonymy else "")
+            surface = text[match.start : match.end]
+            known = bool(entry.id)
+            placed = known or not math.isnan(entry.lat)
             mentions.append(
                 Mention(
                     start=match.start + offset,
                     end=match.end + offset,
-                    surface=text[match.start : match.end],
+                    surface=surface,
                     place_id=entry.id,
-                    name_ar=entry.name_ar,
+                    name_ar=entry.name_ar if known else surface,
                     name_en=entry.name_en,
                     feature=entry.feature,
-                    lat=entry.lat,
-                    lon=entry.lon,
+                    lat=entry.lat if placed else None,
+                    lon=entry.lon if placed else None,
                     country=entry.country,
                     role=role.role,
                     cue=role.cue,
-                    confidence=resolution.confidence,
-                    precision=resolution.precision,
-                    reason=reason,
+                    confidence=confidence,
+                    precision=precision,
+                    reason=reason + ("; metonymy" if role.metonymy else ""),
+                    status="resolved" if known else "unresolved",
                     doc=doc,
                     sentence=sentence,
                     sentence_start=sentence_start,
                     clitic=match.clitic,
                     candidates=match.ids,
+                    container=entry.parent if not known else "",
                 )
             )
         return mentions
@@ -185,7 +200,7 @@ class _SentenceFinder:
         sentence_start = max(sentence_start, start - SENTENCE_CONTEXT)
         sentence_end = min(max(sentence_end, end), end + SENTENCE_CONTEXT)
         raw = self.text[sentence_start:sentence_end]
-        stripped = raw.lstrip()
+        stripped = raw.lstrip(" \t\r\n,،;؛-")
         sentence_start += len(raw) - len(stripped)
         return stripped.rstrip(), start - sentence_start
 

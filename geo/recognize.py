@@ -12,7 +12,7 @@ it are dropped.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -119,6 +119,24 @@ class PlaceIndex:
                 continue
             hits.append((start, last, word_start, ids, prefix, blocked))
         return [m for m in _longest_first(hits, norm) if not m.blocked]
+
+
+#: Names are masked with this character so that later stages never read them as ordinary words.
+MASK = "\x00"
+
+
+def mask_names(matches: Sequence[Match], text: str) -> str:
+    """``text`` (scan or folded, same length) with each name, clitic included, replaced by one run of
+    :data:`MASK`: a single token whose position tells where the name stands."""
+    pieces = []
+    position = 0
+    for match in matches:
+        word_start = match.norm_start - len(match.clitic)
+        pieces.append(text[position:word_start])
+        pieces.append(MASK * (match.norm_end - word_start))
+        position = match.norm_end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def scan_text(folded: str) -> str:

@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from geo.lexicon import UNKNOWN, Cue, Lexicon
 from geo.model import Entry
-from geo.recognize import Match
+from geo.recognize import MASK, Match, mask_names
 
 WINDOW = 12
 #: A name with no cue of its own takes the role of a name at most this many words before it in the
@@ -26,8 +26,6 @@ CHAIN = 3
 #: A cue at most this many words before a country or capital makes it a place, not metonymy.
 GOVERNING = 3
 CLAUSE_BREAKS = re.compile(r"[.!?؟؛:\n،,\"«»()\[\]]|\s-\s")
-#: Place names are masked with this character so that they are never read as cue words.
-MASK = "\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,20 +33,6 @@ class RoleDecision:
     role: str
     cue: str
     metonymy: bool = False
-
-
-def _mask(matches: Sequence[Match], scan: str) -> str:
-    """``scan`` (or the folded text) with each name (clitic included) replaced by one run of :data:`MASK`: a single token
-    that is never read as a cue, and whose position tells where the name stands."""
-    pieces = []
-    position = 0
-    for match in matches:
-        word_start = match.norm_start - len(match.clitic)
-        pieces.append(scan[position:word_start])
-        pieces.append(MASK * (match.norm_end - word_start))
-        position = match.norm_end
-    pieces.append(scan[position:])
-    return "".join(pieces)
 
 
 def assign_roles(
@@ -63,10 +47,10 @@ def assign_roles(
     The text is cut into clauses once; only clauses holding a name are split into words, and each
     word is looked up as a cue once, however many names share the clause.
     """
-    masked = _mask(matches, scan)
+    masked = mask_names(matches, scan)
     # Breaks are looked for in the folded text with the names masked, so punctuation inside a name
     # ("Munich, Germany" is two names; a hyphenated name is one) never splits it.
-    breaks = [m.start() for m in CLAUSE_BREAKS.finditer(_mask(matches, folded))]
+    breaks = [m.start() for m in CLAUSE_BREAKS.finditer(mask_names(matches, folded))]
     bounds = [-1, *breaks, len(masked)]
     decisions: list[RoleDecision] = []
     cue_at = lexicon.cue_at

@@ -1,0 +1,221 @@
+"""Place names the gazetteer lacks: find them after a place-type word or before a container phrase,
+and place them approximately at that container, the way conflict coders do (ACLED geo_precision 2
+or 3).
+
+Two patterns, both conservative, since a false place on a map is worse than a missing one:
+
+1. A trigger and a name: حي X، قرية X، بلدة X، مخيم X، معبر X ... (with clitics: بحي، وقرية، لبلدة).
+   The name runs for at most three words and ends at punctuation, a preposition, a conjunction, a
+   verb or particle from ``name_stops.txt``, a number, or a known place.
+2. An unknown word right before a container phrase (X بريف حلب الجنوبي، X شرق إدلب، X قرب منبج),
+   when a preposition stands before X and X is not a common word (``common_words.txt``).
+
+A name with a known container in the same phrase is placed at the container; without one it is
+listed (for ``geo gazetteer suggest``) but has no coordinates and is not mapped.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from geo.arabic import name_key
+from geo.lexicon import DATA, Lexicon, word_forms
+from geo.model import Entry
+from geo.recognize import MASK, Match, mask_names
+from geo.resolve import NEAR_WORDS, Resolution, previous_word
+
+MAX_NAME_WORDS = 3
+#: A container must begin within this many characters after the name.
+CONTAINER_GAP = 30
+CLAUSE_END = re.compile(r"[.!?؟؛:\n،,\"«»()\[\]]")
+CONTAINER_WORDS = NEAR_WORDS | {"في", "بريف", "ريف", "بمدينه", "مدينه", "بمحافظه", "محافظه", "ضمن", "داخل"}
+#: First words of many compound village names (أبو الظهور، عين عيسى، كفر حمرة، دير حافر، تل رفعت).
+NAME_HEADS = frozenset(
+    {"ابو", "ام", "تل", "كفر", "عين", "دير", "خان", "بيت", "جسر", "راس", "باب", "بير", "قصر", "مزرعه"}
+)
+LEADING_WORDS = frozenset(
+    name_key(w) for w in {"في", "على", "من", "الي", "نحو", "قرب", "باتجاه", "اتجاه", "عند", "حول"}
+)
+
+
+@dataclass(frozen=True)
+class DiscoveryWords:
+    triggers: dict[str, str]
+    #: Triggers that are part of the name they introduce (تل أبيض، جبل الزاوية، معبر باب الهوى).
+    in_name: frozenset[str]
+    stops: frozenset[str]
+    common: frozenset[str]
+    #: A trigger word behind at most two clitic letters, as a whole word of the scanned text.
+    pattern: re.Pattern
+
+
+@cache
+def discovery_words() -> DiscoveryWords:
+    triggers: dict[str, str] = {}
+    in_name: set[str] = set()
+    with (DATA / "discovery_triggers.csv").open(encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream):
+            triggers[name_key(row["word"])] = row["feature"].strip()
+            if row.get("in_name", "").strip() == "yes":
+                in_name.add(name_key(row["word"]))
+    alternatives = "|".join(sorted(map(re.escape, triggers), key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\S)(?:[وف]?[بلك]?)({alternatives})(?=\s)")
+    stops = frozenset(_words(DATA / "name_stops.txt"))
+    common = frozenset(_words(DATA / "common_words.txt"))
+    return DiscoveryWords(triggers, frozenset(in_name), stops, common, pattern)
+
+
+def _words(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [name_key(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _is_stop(token: str, words: DiscoveryWords, lexicon: Lexicon) -> bool:
+    if token[0] == MASK or token.isdigit() or any(c.isdigit() for c in token):
+        return True
+    forms = word_forms(token)
+    return any(f in words.stops or f in words.triggers or f in lexicon.locatives for f in forms)
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    match: Match
+    feature: str
+    container: Entry | None
+    trigger: str
+
+
+def discover(
+    matches: Sequence[Match],
+    resolutions: Sequence[Resolution],
+    norm_text: str,
+    scan: str,
+    source_span,
+    lexicon: Lexicon,
+) -> list[Unresolved]:
+    """Unknown place names in one document (spans in folded text, mapped to the source by
+    ``source_span``), each with its guessed feature and known container, if any."""
+    words = discovery_words()
+    masked = mask_names(matches, scan)
+    found: list[Unresolved] = []
+    taken: set[int] = set()
+    for trigger in words.pattern.finditer(masked):
+        name_words = _name_after(masked, norm_text, trigger.end(), words, lexicon)
+        if not name_words:
+            continue
+        word = trigger.group(1)
+        start, end = name_words[0][0], name_words[-1][1]
+        if word in words.in_name:
+            start = trigger.start(1)
+        if start in taken:
+            continue
+        unknown = _unresolved(
+            start, end, words.triggers[word], word, matches, resolutions, masked, norm_text, source_span
+        )
+        # تل، جبل، سد ... are also ordinary words (سد الفجوة: "close the gap"): such a name needs a
+        # container or a preposition before it.
+        before = masked[max(0, trigger.start() - 30) : trigger.start()].split()
+        if word in words.in_name and unknown.container is None and not (before and before[-1] in LEADING_WORDS):
+            continue
+        taken.add(start)
+        found.append(unknown)
+    for index, _match in enumerate(matches):
+        candidate = _name_before_container(index, matches, resolutions, masked, words, lexicon)
+        if candidate is None or candidate[0] in taken:
+            continue
+        start, end = candidate
+        taken.add(start)
+        found.append(_unresolved(start, end, "village", "", matches, resolutions, masked, norm_text, source_span))
+    return sorted(found, key=lambda u: u.match.norm_start)
+
+
+def _name_after(masked: str, norm_text: str, position: int, words: DiscoveryWords, lexicon: Lexicon):
+    """(start, end) of each word of the name that follows a trigger ending at ``position``."""
+    limit = position + 60
+    clause_end = CLAUSE_END.search(norm_text, position, limit)
+    limit = clause_end.start() if clause_end else min(limit, len(masked))
+    result = []
+    for token in re.finditer(r"\S+", masked[position:limit]):
+        text = token.group()
+        if _is_stop(text, words, lexicon):
+            break
+        if result and text[0] in "وف" and len(text) > 3 and text[1:] not in words.common:
+            break  # و/ف + word starts the next item of a list
+        if not result and (len(text) < 2 or (text in words.common and text not in NAME_HEADS)):
+            return []
+        result.append((position + token.start(), position + token.end()))
+        if len(result) == MAX_NAME_WORDS:
+            break
+    while result and masked[result[-1][0] : result[-1][1]] in words.common:
+        result.pop()
+    return result
+
+
+def _name_before_container(index, matches, resolutions, masked, words, lexicon) -> tuple[int, int] | None:
+    """The unknown word right before a container phrase (X بريف حلب الجنوبي، X قرب منبج)."""
+    match = matches[index]
+    entry = resolutions[index].entry
+    word_start = match.norm_start - len(match.clitic)
+    via_clitic = match.clitic.endswith("ب") and entry.feature in ("region", "city", "town", "admin1")
+    if not via_clitic and not any(f in NEAR_WORDS for f in word_forms(previous_word(masked, word_start))):
+        return None  # the common case, decided without splitting the text
+    before = masked[max(0, word_start - 60) : word_start].split()
+    if via_clitic:
+        tokens = before
+    elif before and any(f in NEAR_WORDS for f in word_forms(before[-1])):
+        tokens = before[:-1]
+    else:
+        return None
+    if len(tokens) < 2:
+        return None
+    candidate, leading = tokens[-1], tokens[-2]
+    head = ""
+    if leading in NAME_HEADS and len(tokens) >= 3:
+        head, leading = leading, tokens[-3]
+    if _is_stop(candidate, words, lexicon):
+        return None
+    if not head and any(f in words.common for f in word_forms(candidate)):
+        return None
+    if leading not in LEADING_WORDS and not (candidate[0] in "وب" and candidate[1:] not in words.common):
+        return None
+    end = masked.rfind(candidate, 0, word_start) + len(candidate)
+    start = end - len(candidate) - (len(head) + 1 if head else 0)
+    # Leave a conjunction or preposition clitic outside the name (والمنطار -> المنطار).
+    if candidate[0] in "وب" and len(candidate) > 3 and leading not in LEADING_WORDS:
+        start += 1
+    return start, end
+
+
+def _unresolved(start, end, feature, trigger, matches, resolutions, masked, norm_text, source_span) -> Unresolved:
+    container = None
+    for match, resolution in zip(matches, resolutions, strict=True):
+        word_start = match.norm_start - len(match.clitic)
+        if word_start < end:
+            continue
+        gap = masked[end:word_start]
+        if word_start - end <= CONTAINER_GAP and not CLAUSE_END.search(norm_text, end, word_start):
+            gap_words = gap.split()
+            if all(any(f in CONTAINER_WORDS for f in word_forms(w)) for w in gap_words):
+                container = resolution.entry
+        break
+    source_start, source_end = source_span(start, end)
+    return Unresolved(Match(start, end, source_start, source_end, (), ""), feature, container, trigger)
+
+
+def approximate_resolution(unresolved: Unresolved) -> tuple[Entry, float, int, str]:
+    """The pseudo-entry, confidence, precision and reason of an unknown name: at its container with
+    precision 2 (3 for a province or country), or without coordinates."""
+    container = unresolved.container
+    if container is None:
+        entry = Entry("", "", "", unresolved.feature, float("nan"), float("nan"))
+        return entry, 0.2, 3, "unresolved; no known container"
+    precision = 3 if container.feature in ("admin1", "country", "continent") else 2
+    entry = Entry(
+        "", "", "", unresolved.feature, container.lat, container.lon, parent=container.id, country=container.country
+    )
+    return entry, 0.4, precision, f"unresolved; approximate: placed at container {container.id}"

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from geo.arabic import name_key
 from geo.model import ROLES, Mention
 
 #: Popups list at most this many example sentences per place.
@@ -47,17 +48,18 @@ class PlaceSummary:
 
 
 def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
-    """One :class:`PlaceSummary` per place, most mentioned first (mentions without coordinates are
-    left out: they cannot be drawn)."""
+    """One :class:`PlaceSummary` per place, most mentioned first. Mentions without coordinates are
+    left out (they cannot be drawn); a name the gazetteer lacks but placed at its container is one
+    place per (container, name), marked ``approximate``, with an id starting ``approx:``."""
     places: dict[str, PlaceSummary] = {}
     for mention in mentions:
-        if mention.lat is None or mention.lon is None or not mention.place_id:
+        if mention.lat is None or mention.lon is None:
             continue
-        key = mention.place_id
+        key = mention.place_id or f"approx:{mention.container}:{name_key(mention.surface)}"
         summary = places.get(key)
         if summary is None:
             summary = places[key] = PlaceSummary(
-                place_id=mention.place_id,
+                place_id=key,
                 name_ar=mention.name_ar,
                 name_en=mention.name_en,
                 feature=mention.feature,
@@ -66,7 +68,7 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
                 country=mention.country,
                 precision=mention.precision,
                 confidence=mention.confidence,
-                approximate="approximate" in mention.reason,
+                approximate=mention.status == "unresolved",
             )
         summary.roles[mention.role] += 1
         summary.docs[mention.doc] += 1

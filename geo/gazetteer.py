@@ -8,6 +8,7 @@ The gazetteer is also a geopy :class:`~geopy.geocoders.base.Geocoder`, so it com
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import math
 import os
@@ -242,9 +243,35 @@ class Gazetteer(Geocoder):
                 entries.append(entry)
         return cls(entries, files)
 
-    def _insert(self, entry: Entry) -> None:
+    def to_state(self) -> dict:
+        """Plain data to pickle (the geopy adapter is not part of it)."""
+        return {
+            "files": [str(f) for f in self.files],
+            # Tuples of field values load several times faster than pickled frozen dataclasses.
+            "entries": [dataclasses.astuple(entry) for entry in self._entries.values()],
+            "by_key": dict(self._by_key),
+            "children": dict(self._children),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> Gazetteer:
+        gazetteer = cls(files=[Path(f) for f in state["files"]])
+        gazetteer._entries = {values[0]: Entry(*values) for values in state["entries"]}
+        gazetteer._by_key = defaultdict(list, state["by_key"])
+        gazetteer._children = defaultdict(list, state["children"])
+        return gazetteer
+
+    def insert(self, entry: Entry, english: bool = True) -> None:
+        """Add an entry in memory only (the world layer; ``add`` is the one that writes files).
+        ``english=False`` indexes its Arabic names only."""
+        if entry.id in self._entries:
+            raise GazetteerError(f"id {entry.id!r} is already used at {self._entries[entry.id].origin}", entry.origin)
+        self._insert(entry, english)
+
+    def _insert(self, entry: Entry, english: bool = True) -> None:
         self._entries[entry.id] = entry
-        for name in entry.names:
+        names = entry.names if english else (entry.name_ar, *entry.variants_ar)
+        for name in names:
             key = name_key(name)
             if key and entry.id not in self._by_key[key]:
                 self._by_key[key].append(entry.id)

@@ -34,18 +34,32 @@ CHUNK_CHARS = 1 << 20
 
 @dataclass
 class Geoparser:
+    """Everything built once (gazetteer, word lists, automaton); :meth:`extract` per text."""
+
     gazetteer: Gazetteer
     lexicon: Lexicon = field(default_factory=Lexicon.load)
     #: Also report names the gazetteer lacks (after حي، قرية ... or before a container phrase).
     discover: bool = True
+    index: PlaceIndex | None = None
 
     def __post_init__(self) -> None:
-        self.index = PlaceIndex.build(self.gazetteer, self.lexicon.not_places)
+        if self.index is None:
+            self.index = PlaceIndex.build(self.gazetteer, self.lexicon.not_places)
         self.resolver = Resolver(self.gazetteer, self.lexicon)
 
     @classmethod
-    def load(cls, gazetteer_paths: Iterable[str | os.PathLike] = ()) -> Geoparser:
-        return cls(Gazetteer.load(gazetteer_paths))
+    def load(
+        cls, gazetteer_paths: Iterable[str | os.PathLike] = (), *, world: bool | None = None, cache: bool = True
+    ) -> Geoparser:
+        """The bundled gazetteer, ``$GEO_GAZETTEER`` and ``gazetteer_paths``, plus the world layer
+        (GeoNames places with Arabic names) unless ``world=False`` or ``$GEO_NO_WORLD`` is set; the
+        compiled index comes from the on-disk cache when it is fresh."""
+        from geo.compiled import load_compiled
+
+        if world is None:
+            world = not os.environ.get("GEO_NO_WORLD")
+        gazetteer, lexicon, index = load_compiled(gazetteer_paths, world=world, use_cache=cache)
+        return cls(gazetteer, lexicon, index=index)
 
     def extract(self, text: str, doc: str = "", offset: int = 0) -> list[Mention]:
         """Every place mention in ``text``. ``offset`` is added to the spans (for chunks of a file)."""

@@ -12,19 +12,21 @@ it are dropped.
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import ahocorasick
 
 from geo.arabic import Normalised, name_key, normalise, word_boundaries
 from geo.clitics import LONGEST_PROCLITIC, is_proclitic, lam_form
 from geo.gazetteer import Gazetteer
+from geo.world import WORLD_PREFIX
 
 
-@dataclass(slots=True)
-class IndexKey:
-    """What one automaton key stands for."""
+class IndexKey(NamedTuple):
+    """What one automaton key stands for (a tuple: it pickles and loads fast in the cached index)."""
 
     length: int
     #: Gazetteer ids of names with exactly this folded form.
@@ -35,6 +37,9 @@ class IndexKey:
     blocked: bool = False
     #: Latin-script key: no Arabic clitics in front of it.
     latin: bool = False
+    #: Only world-layer (GeoNames) entries have this name: the rarer clitics ك and ف are not tried
+    #: (كبيرا is ك + بيرا otherwise).
+    world_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,37 +64,42 @@ class PlaceIndex:
 
     @classmethod
     def build(cls, gazetteer: Gazetteer, not_places: Iterable[str] = ()) -> PlaceIndex:
-        by_text: dict[str, IndexKey] = {}
-
-        def key_for(text: str) -> IndexKey:
-            if text not in by_text:
-                by_text[text] = IndexKey(length=len(text), latin=text.isascii())
-            return by_text[text]
-
-        for key, ids in gazetteer.names().items():
+        ids: dict[str, list[str]] = defaultdict(list)
+        lam_ids: dict[str, list[str]] = defaultdict(list)
+        blocked: set[str] = set()
+        for key, key_ids in gazetteer.names().items():
             if len(key) < 2:
                 continue
-            slot = key_for(key)
-            slot.ids = tuple(dict.fromkeys((*slot.ids, *ids)))
+            ids[key].extend(i for i in key_ids if i not in ids[key])
             lam = lam_form(key)
             if lam:
-                lam_slot = key_for(lam)
-                lam_slot.lam_ids = tuple(dict.fromkeys((*lam_slot.lam_ids, *ids)))
+                lam_ids[lam].extend(i for i in key_ids if i not in lam_ids[lam])
         for phrase in not_places:
             key = name_key(phrase)
-            if len(key) < 2:
-                continue
-            key_for(key).blocked = True
-            lam = lam_form(key)
-            if lam:
-                key_for(lam).blocked = True
+            if len(key) >= 2:
+                blocked.add(key)
+                lam = lam_form(key)
+                if lam:
+                    blocked.add(lam)
         automaton = ahocorasick.Automaton()
         keys: list[IndexKey] = []
-        for text, slot in by_text.items():
+        for text in dict.fromkeys([*ids, *lam_ids, *blocked]):
             automaton.add_word(text + " ", len(keys))
-            keys.append(slot)
+            key_ids = tuple(ids.get(text, ()))
+            key_lam_ids = tuple(lam_ids.get(text, ()))
+            world_only = bool(key_ids or key_lam_ids) and all(
+                i.startswith(WORLD_PREFIX) for i in (*key_ids, *key_lam_ids)
+            )
+            keys.append(IndexKey(len(text), key_ids, key_lam_ids, text in blocked, text.isascii(), world_only))
         automaton.make_automaton()
         return cls(automaton, keys)
+
+    def __getstate__(self) -> tuple:
+        return self.automaton, [tuple(key) for key in self.keys]
+
+    def __setstate__(self, state: tuple) -> None:
+        self.automaton, keys = state
+        self.keys = [IndexKey._make(key) for key in keys]
 
     def find(self, text: str | Normalised, scan: str | None = None) -> list[Match]:
         """Every place-name span in ``text``, clitics left outside the span, longest match first.
@@ -111,6 +121,8 @@ class PlaceIndex:
             if word_start > 0 and scan[word_start - 1] != " ":
                 continue
             prefix = scan[word_start:start]
+            if prefix and slot.world_only and ("ك" in prefix or "ف" in prefix):
+                continue
             plain = not prefix or (not slot.latin and is_proclitic(prefix))
             lam = bool(prefix) and not slot.latin and is_proclitic(prefix, lam=True)
             ids = (slot.ids if plain else ()) or (slot.lam_ids if lam else ())
@@ -132,6 +144,9 @@ def mask_names(matches: Sequence[Match], text: str) -> str:
     position = 0
     for match in matches:
         word_start = match.norm_start - len(match.clitic)
+        # The run starts at the start of the word, so the masked name is always one whole token.
+        while word_start > position and text[word_start - 1].isalnum():
+            word_start -= 1
         pieces.append(text[position:word_start])
         pieces.append(MASK * (match.norm_end - word_start))
         position = match.norm_end

@@ -81,7 +81,7 @@ def _decide(
     lexicon: Lexicon,
     decisions: list[RoleDecision],
 ) -> RoleDecision:
-    cue, distance, before = _nearest_cue(cues, position)
+    cue, distance, before = _nearest_cue(words, cues, position)
     governs = cue is not None and before and distance <= GOVERNING
     government = entry.feature == "country" or entry.capital
     if government and not governs and not _stands_as_place(match, words, position, lexicon, decisions):
@@ -92,13 +92,17 @@ def _decide(
     return RoleDecision("other", "") if cue is None else RoleDecision(cue.role, cue.text)
 
 
-def _nearest_cue(cues: list[Cue | None], position: int) -> tuple[Cue | None, int, bool]:
+def _nearest_cue(words: list[str], cues: list[Cue | None], position: int) -> tuple[Cue | None, int, bool]:
     """The nearest cue (conflict first on a tie), its distance in words, and whether it stands before."""
     size = len(cues)
     for distance in range(1, WINDOW + 1):
         left, right = position - distance, position + distance
         before = cues[left] if left >= 0 else None
         after = cues[right] if right < size else None
+        if after is not None and words[right][0] in "وف" and not words[right].startswith(after.words[0]):
+            # و/ف + cue (ومحادثات) opens the next conjunct: it speaks of what follows, not of this name.
+            after = None
+            size = right
         if before is not None or after is not None:
             if before is not None and (after is None or before.role == "conflict" or after.role != "conflict"):
                 return before, distance, True

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import folium
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from geo.errors import GeoError, UsageError
 from geo.gazetteer import Gazetteer
 from geo.maps.layers import LAYER_STYLES
 from geo.maps.offline import make_offline
+from geo.maps.payload import parents_of
 from geo.maps.templating import render
 from geo.model import Mention
 
@@ -28,11 +29,8 @@ def page_html(m: folium.Map) -> str:
     return figure.render()
 
 
-def save_html(m: folium.Map, path: str | os.PathLike, title: str | None = None) -> None:
-    """Write ``m`` as one self-contained HTML file (``title`` sets the browser tab's title)."""
-    figure = m.get_root()
-    if title is not None:
-        figure.title = str(escape(title))  # branca puts the title into <title> without escaping
+def save_html(m: folium.Map, path: str | os.PathLike) -> None:
+    """Write ``m`` as one self-contained HTML file."""
     _write(path, page_html(m))
 
 
@@ -74,7 +72,7 @@ def places_frame(mentions: Sequence[Mention], gazetteer: Gazetteer | None = None
         gazetteer = default_geoparser().gazetteer
     rows = []
     for place in summarise(mentions):
-        ancestors = gazetteer.ancestors(place.place_id)
+        ancestors = parents_of(place, gazetteer)
         for style in LAYER_STYLES:
             if not place.roles[style.key]:
                 continue

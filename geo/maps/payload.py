@@ -34,6 +34,7 @@ ANCHOR_FEATURES = ("city", "town")
 #: At most this many "zoom to" buttons besides the one showing everything.
 MAX_TARGETS = 4
 COORDINATE_DIGITS = 5
+APPROXIMATE_PREFIX = "approx:"
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
@@ -95,6 +96,18 @@ def bounds_of(places: Sequence[PlaceSummary]) -> Bounds | None:
     return ((min(lats), min(lons)), (max(lats), max(lons)))
 
 
+def parents_of(place: PlaceSummary, gazetteer: Gazetteer | None) -> list[Entry]:
+    """The place's parent chain, nearest first. An approximate place (a name the gazetteer lacks,
+    drawn at its container; :func:`geo.summary.summarise` gives it the id ``approx:CONTAINER:NAME``)
+    is inside its container."""
+    if gazetteer is None:
+        return []
+    if place.approximate and place.place_id.startswith(APPROXIMATE_PREFIX):
+        container = gazetteer.get(place.place_id[len(APPROXIMATE_PREFIX):].split(":", 1)[0])
+        return [container, *gazetteer.ancestors(container.id)] if container is not None else []
+    return gazetteer.ancestors(place.place_id)
+
+
 def document_name(doc: str) -> str:
     """The file name of a document path: a published map should not show the author's folders."""
     return (PurePath(doc).name or doc) if doc else ""
@@ -137,7 +150,7 @@ def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> 
     chain_index = _Table(data.chains)
     role_index = {role: i for i, role in enumerate(ROLES)}
     for place in places:
-        ancestors = gazetteer.ancestors(place.place_id) if gazetteer is not None else []
+        ancestors = parents_of(place, gazetteer)
         chain = -1
         if ancestors:
             chain = chain_index(("، ".join(a.name_ar for a in ancestors), ", ".join(a.name_en for a in ancestors)))
@@ -180,9 +193,7 @@ def zoom_targets(places: Sequence[PlaceSummary], gazetteer: Gazetteer | None) ->
     anchors: dict[str, Entry] = {}
     for place in places:
         entry = gazetteer.get(place.place_id)
-        if entry is None:
-            continue
-        for candidate in (entry, *gazetteer.ancestors(entry.id)):
+        for candidate in ([entry] if entry is not None else []) + parents_of(place, gazetteer):
             if candidate.feature in ANCHOR_FEATURES:
                 groups.setdefault(candidate.id, []).append(place)
                 anchors[candidate.id] = candidate

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import folium
+from markupsafe import escape
 
 from geo.errors import UsageError
 from geo.gazetteer import Gazetteer
@@ -73,7 +74,9 @@ def render_map(
         m.add_child(QuietTiles(place_data, tiles, outlines))
     add_place_layers(m, place_data)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    make_offline(m.get_root())
+    figure = m.get_root()
+    figure.title = str(escape(options.title or DEFAULT_TITLE))  # branca writes <title> unescaped
+    make_offline(figure)
     return m
 
 

@@ -7,8 +7,10 @@ fixed sleep.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from geo.errors import GeoError
@@ -44,6 +46,17 @@ def block_network(route) -> None:
 
 def screenshot(html_path: str | os.PathLike, png_path: str | os.PathLike, width: int = 1280,
                height: int = 800) -> None:
+    """Write a PNG of the page at ``html_path``. Playwright's synchronous API refuses to run where an
+    asyncio loop runs (Jupyter, or another playwright session), so it then runs in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _screenshot(html_path, png_path, width, height)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_screenshot, html_path, png_path, width, height).result()
+
+
+def _screenshot(html_path: str | os.PathLike, png_path: str | os.PathLike, width: int, height: int) -> None:
     executable = chromium_path()
     try:
         from playwright.sync_api import Error as PlaywrightError

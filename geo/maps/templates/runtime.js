@@ -202,28 +202,40 @@ window.geoMapRuntime = (function () {
         });
       }
     });
-    var markers = [];
-    var byId = {};
-    var ids = [];
+    var self = this;
+    var layer = { group: group, cluster: cluster, markers: {}, ids: [], filled: false };
     for (var i = 0; i < this.places.length; i++) {
-      var row = this.places[i];
-      if (row[F.COUNTS][style.index] > 0) {
-        var marker = this._marker(row, style);
-        markers.push(marker);
-        byId[row[F.ID]] = marker;
-        ids.push(row[F.ID]);
+      if (this.places[i][F.COUNTS][style.index] > 0) {
+        layer.ids.push(this.places[i][F.ID]);
       }
     }
-    var self = this;
     cluster.on("click", function (event) {
       var marker = event.layer;
       if (marker && marker.geoRow && !marker.getPopup()) {
         self._popupOf(marker).openPopup();
       }
     });
-    cluster.addLayers(markers);
     cluster.addTo(group);
-    this.layers[key] = { group: group, cluster: cluster, markers: byId, ids: ids };
+    /* Markers are made when the layer is first shown (a layer off by default costs nothing), and
+       added once the cluster is on the map: before that, markercluster checks each new marker
+       against all the earlier ones, which is quadratic. */
+    group.on("add", function () {
+      if (layer.filled) {
+        return;
+      }
+      layer.filled = true;
+      var markers = [];
+      for (var j = 0; j < self.places.length; j++) {
+        var row = self.places[j];
+        if (row[F.COUNTS][style.index] > 0) {
+          var marker = self._marker(row, style);
+          markers.push(marker);
+          layer.markers[row[F.ID]] = marker;
+        }
+      }
+      cluster.addLayers(markers);
+    });
+    this.layers[key] = layer;
     return cluster;
   };
 

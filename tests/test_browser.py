@@ -1,0 +1,214 @@
+"""The maps in a real headless Chromium with the network blocked: they load offline and cleanly, the
+layers hold the right places and can be switched off, popups read right to left, article markup
+never runs, the PNG export draws something, and a fragment works twice on one page."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+from browser import chromium, open_page
+from seeds import seeds_directory
+from test_maps import ALEPPO_CONFLICT, HOSTILE, VENUES, approximate_mention
+
+from geo.maps import MapOptions, fragment_html, render_map, save_html, save_png
+
+pytestmark = pytest.mark.browser
+
+LAYER_IDS = """() => {
+  const layers = window.geoMaps[0].layers;
+  return Object.fromEntries(Object.entries(layers).map(([key, layer]) => [key, layer.ids]));
+}"""
+MARKERS_OF = "key => document.querySelectorAll(`.geo-marker-${key}, .geo-cluster-${key}`).length"
+POPUP = """() => {
+  const popup = document.querySelector(".leaflet-popup-content .geo-popup");
+  if (!popup) return null;
+  const style = getComputedStyle(popup);
+  return {direction: style.direction, align: style.textAlign, dir: popup.getAttribute("dir"),
+          text: popup.textContent, marks: Array.from(popup.querySelectorAll("mark"), m => m.textContent),
+          htmlDir: document.documentElement.getAttribute("dir")};
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("maps")
+
+
+@pytest.fixture(scope="module")
+def seed_map(geoparser, gazetteer):
+    mentions = []
+    for path in sorted(seeds_directory().glob("*.txt")):
+        mentions.extend(geoparser.extract_file(path, doc=path.name))
+    return render_map(mentions, gazetteer, MapOptions(title="حلب، كانون الأول 2016"))
+
+
+@pytest.fixture(scope="module")
+def seed_html(seed_map, folder) -> Path:
+    path = folder / "seeds.html"
+    save_html(seed_map, path)
+    return path
+
+
+@pytest.fixture
+def seed_page(browser, seed_html):
+    loaded = open_page(browser, seed_html)
+    yield loaded
+    loaded.page.close()
+
+
+def clean(loaded) -> None:
+    assert loaded.outside == [], f"requests left the file: {loaded.outside}"
+    assert loaded.errors == [], f"console errors: {loaded.errors}"
+
+
+def test_seed_map_loads_offline_without_errors(seed_page):
+    clean(seed_page)
+    assert seed_page.evaluate("document.querySelectorAll('.leaflet-container').length") == 1
+    assert seed_page.evaluate(MARKERS_OF, "conflict") > 0
+    assert seed_page.evaluate(MARKERS_OF, "diplomatic") > 0
+    assert seed_page.evaluate(MARKERS_OF, "other") == 0  # off by default
+    assert seed_page.evaluate("document.querySelector('.geo-title').textContent").startswith("حلب")
+    assert "مواقع النزاع" in seed_page.evaluate("document.querySelector('.geo-legend').textContent")
+    assert "Natural Earth" in seed_page.evaluate("document.querySelector('.leaflet-control-attribution').textContent")
+    assert seed_page.evaluate("document.querySelectorAll('.leaflet-control-scale').length") == 1
+
+
+def test_each_layer_holds_its_places(seed_page):
+    layers = seed_page.evaluate(LAYER_IDS)
+    assert set(layers["conflict"]) >= ALEPPO_CONFLICT
+    assert set(layers["diplomatic"]) >= VENUES
+    assert "ru-moscow" in layers["other"] and "ru-moscow" not in layers["conflict"] + layers["diplomatic"]
+
+
+def layer_checkbox(loaded, english: str):
+    return loaded.page.locator(".leaflet-control-layers-overlays label", has_text=english).locator("input")
+
+
+def test_unticking_a_layer_hides_its_markers_and_ticking_brings_them_back(seed_page):
+    box = layer_checkbox(seed_page, "Conflict locations")
+    assert box.is_checked()
+    box.uncheck()
+    assert seed_page.evaluate(MARKERS_OF, "conflict") == 0
+    assert seed_page.evaluate(MARKERS_OF, "diplomatic") > 0
+    box.check()
+    assert seed_page.evaluate(MARKERS_OF, "conflict") > 0
+
+
+def test_layers_off_by_default_can_be_shown(seed_page):
+    layer_checkbox(seed_page, "Other mentions").check()
+    assert seed_page.evaluate(MARKERS_OF, "other") > 0
+    layer_checkbox(seed_page, "Conflict heat").check()
+    assert seed_page.evaluate("document.querySelectorAll('canvas.leaflet-heatmap-layer').length") == 1
+    clean(seed_page)
+
+
+def test_zoom_to_aleppo_shows_each_district_and_its_popup_reads_right_to_left(seed_page):
+    seed_page.page.get_by_role("button", name="حلب / Aleppo").click()
+    seed_page.page.wait_for_function("window.geoMaps[0].map.getZoom() >= 12 && !window.geoMaps[0].map._animatingZoom")
+    for place in ("sy-aleppo-kallaseh", "sy-aleppo-azamiyah", "sy-aleppo-new-aleppo", "sy-aleppo-jamiat-al-zahraa"):
+        assert seed_page.page.locator(f'.geo-marker-conflict[data-place-id="{place}"]').count() == 1, place
+    seed_page.page.locator('.geo-marker-conflict[data-place-id="sy-aleppo-kallaseh"]').click()
+    seed_page.page.wait_for_selector(".leaflet-popup-content .geo-popup")
+    popup = seed_page.evaluate(POPUP)
+    assert popup["direction"] == "rtl" and popup["dir"] == "rtl" and popup["align"] == "right"
+    assert popup["htmlDir"] is None  # the page itself stays left to right
+    assert "الكلاسة" in popup["marks"]
+    for words in ("Al-Kallaseh", "حي (neighbourhood)", "حلب، محافظة حلب، سوريا", "36.1", "نزاع: 1", ".txt"):
+        assert words in popup["text"], words
+    assert "تقريبي" not in popup["text"]
+    clean(seed_page)
+
+
+def test_world_button_shows_all_places_again(seed_page):
+    seed_page.page.get_by_role("button", name="العالم / World").click()
+    seed_page.page.wait_for_function("window.geoMaps[0].map.getZoom() < 5")
+
+
+def test_article_markup_never_runs(browser, geoparser, gazetteer, folder):
+    mentions = geoparser.extract(HOSTILE, doc="hostile.txt")
+    path = folder / "hostile.html"
+    save_html(render_map(mentions, gazetteer, MapOptions(title="<img src=y onerror=\"window.__xss=1\">")), path)
+    loaded = open_page(browser, path)
+    loaded.evaluate("window.geoMaps[0].openPlace('sy-aleppo-kallaseh', 'conflict')")
+    loaded.page.wait_for_selector(".leaflet-popup-content .geo-popup")
+    popup = loaded.evaluate(POPUP)
+    assert "<script>self['__xss']=1</script>" in popup["text"]
+    assert "<img src=x onerror=\"self['__xss']=1\">" in popup["text"]
+    assert "{{ 7*7 }}" in popup["text"]
+    assert loaded.evaluate("document.querySelectorAll('.geo-popup img, .geo-popup script').length") == 0
+    assert "<img src=y" in loaded.evaluate("document.querySelector('.geo-title').textContent")
+    assert loaded.evaluate("typeof window.__xss") == "undefined"
+    clean(loaded)
+    loaded.page.close()
+
+
+def test_approximate_places_look_different_and_say_so(browser, gazetteer, folder):
+    mention = approximate_mention()
+    path = folder / "approximate.html"
+    save_html(render_map([mention], gazetteer), path)
+    loaded = open_page(browser, path)
+    icon = loaded.page.locator('.geo-marker[data-place-id^="approx:sy-aleppo:"]')
+    assert "geo-approximate" in icon.get_attribute("class")
+    assert icon.locator("[stroke-dasharray]").count() == 1
+    loaded.evaluate("window.geoMaps[0].openPlace(window.geoMaps[0].layers.conflict.ids[0])")
+    loaded.page.wait_for_selector(".leaflet-popup-content .geo-popup")
+    text = loaded.evaluate(POPUP)["text"]
+    assert "تقريبي" in text and "approximate" in text and "الزيتونة الجديدة" in text and "حلب" in text
+    clean(loaded)
+    loaded.page.close()
+
+
+def test_png_is_a_picture_of_the_map(browser, seed_html, folder):
+    png = folder / "seeds.png"
+    save_png(seed_html, png)
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG")
+    page = browser.new_page()
+    stats = page.evaluate(
+        """async (src) => {
+             const img = new Image(); img.src = src; await img.decode();
+             const canvas = document.createElement("canvas"); canvas.width = img.width; canvas.height = img.height;
+             const ctx = canvas.getContext("2d"); ctx.drawImage(img, 0, 0);
+             const pixels = ctx.getImageData(0, 0, img.width, img.height).data;
+             const colours = new Set(); let white = 0;
+             for (let i = 0; i < pixels.length; i += 4 * 97) {
+               colours.add((pixels[i] >> 3) + "," + (pixels[i + 1] >> 3) + "," + (pixels[i + 2] >> 3));
+               if (pixels[i] > 250 && pixels[i + 1] > 250 && pixels[i + 2] > 250) white++;
+             }
+             return {width: img.width, colours: colours.size, whiteShare: white / (pixels.length / (4 * 97))};
+           }""",
+        "data:image/png;base64," + base64.b64encode(data).decode(),
+    )
+    page.close()
+    assert stats["width"] == 1280
+    assert stats["colours"] >= 10 and stats["whiteShare"] < 0.5
+
+
+def test_fragment_twice_on_one_page_gives_two_maps(browser, seed_map, folder):
+    fragment = fragment_html(seed_map)
+    report = folder / "report.html"
+    report.write_text(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Report</title></head><body>"
+        f"<h1>Report</h1>{fragment}<p>Between the maps.</p>{fragment}</body></html>",
+        encoding="utf-8",
+    )
+    loaded = open_page(browser, report)
+    loaded.page.wait_for_function("(window.geoMapsReady || 0) >= 2")
+    containers = loaded.evaluate(
+        """() => Array.from(document.querySelectorAll('.leaflet-container'), c => ({
+             id: c.id, height: c.getBoundingClientRect().height,
+             markers: c.querySelectorAll('.geo-marker, .geo-cluster').length}))"""
+    )
+    assert len(containers) == 2 and len({c["id"] for c in containers}) == 2
+    assert all(c["height"] > 100 and c["markers"] > 0 for c in containers)
+    assert loaded.evaluate("getComputedStyle(document.body).margin") == "8px"  # the page's own CSS is left alone
+    clean(loaded)
+    loaded.page.close()

@@ -1,0 +1,310 @@
+"""The maps without a browser: options, the data the page carries, offline resources, escaping,
+fragments, GeoJSON for QGIS, and the command line. What the page does in a browser is in
+``test_browser.py``."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import geopandas
+import pytest
+from conftest import run_geo
+from seeds import seeds_directory
+
+import geo
+from geo.errors import UsageError
+from geo.maps import MapOptions, fragment_html, page_html, parse_bbox, render_map, save_fragment, save_geojson
+from geo.maps.cache import cached_json
+from geo.maps.payload import PLACE_FIELDS, build_map_data
+from geo.maps.templating import script_json
+from geo.model import Mention
+
+ALEPPO_CONFLICT = {
+    "sy-aleppo", "sy-aleppo-kallaseh", "sy-aleppo-azamiyah", "sy-aleppo-new-aleppo", "sy-aleppo-jamiat-al-zahraa",
+}
+VENUES = {"ch-geneva", "fr-paris", "de-munich", "bh-manama", "de-hamburg", "it-rome", "be-brussels"}
+#: Markup and template syntax in an article. The first sentence holds whole payloads written without
+#: a full stop (the sentence splitter would cut ``window.__xss`` in two); the second the usual ones.
+HOSTILE = (
+    "قصف حي الكلاسة في حلب <script>self['__xss']=1</script> "
+    "و<img src=x onerror=\"self['__xss']=1\"> وكتب أحدهم {{ 7*7 }} على الجدار. "
+    "<script>window.__xss=1</script> <img src=x onerror=\"window.__xss=1\"> في الكلاسة"
+)
+#: What makes a browser fetch something: in tags, and in CSS.
+FETCHING_TAGS = re.compile(r"<script[^>]*\ssrc=|<link[\s>]|<img[\s>]|<iframe|<object|<embed", re.IGNORECASE)
+FETCHING_CSS = re.compile(r"@import|url\((?!\s*['\"]?(data:|#))", re.IGNORECASE)
+
+
+def fetches(page: str) -> list[str]:
+    """Everything in ``page`` (outside script text) that a browser would load from elsewhere."""
+    styles = " ".join(re.findall(r"<style\b[^>]*>(.*?)</style>", page, flags=re.S | re.I))
+    return FETCHING_TAGS.findall(_tags(page)) + [m.group(0) for m in FETCHING_CSS.finditer(styles)]
+
+
+@pytest.fixture(scope="module")
+def seed_mentions(geoparser) -> list[Mention]:
+    mentions = []
+    for path in sorted(seeds_directory().glob("*.txt")):
+        mentions.extend(geoparser.extract_file(path, doc=path.name))
+    assert mentions, "the seed articles gave no mentions"
+    return mentions
+
+
+@pytest.fixture(scope="module")
+def seed_map(seed_mentions, gazetteer) -> folium.Map:
+    return render_map(seed_mentions, gazetteer, MapOptions(title="Aleppo <b>December</b> 2016"))
+
+
+@pytest.fixture(scope="module")
+def seed_page(seed_map) -> str:
+    return page_html(seed_map)
+
+
+def layer_ids(data, role: str) -> set[str]:
+    index = data.as_json()["roles"].index(role)
+    return {row[0] for row in data.rows if row[PLACE_FIELDS.index("counts")][index]}
+
+
+# -- options ---------------------------------------------------------------------------------------
+def test_parse_bbox_reads_south_west_north_east():
+    assert parse_bbox("36.1, 37.0,36.3,37.3") == (36.1, 37.0, 36.3, 37.3)
+
+
+@pytest.mark.parametrize("text", ["36.1,37.0,36.3", "a,b,c,d", "36.3,37.0,36.1,37.3", "36.1,37.3,36.3,37.0",
+                                  "-91,0,10,10", "0,0,10,181", "nan,0,1,1", ""])
+def test_parse_bbox_refuses_bad_input_in_one_line(text):
+    with pytest.raises(UsageError) as caught:
+        parse_bbox(text)
+    assert "\n" not in str(caught.value) and "--bbox" in str(caught.value)
+
+
+def test_focus_and_bbox_together_are_refused():
+    with pytest.raises(UsageError):
+        MapOptions(focus="sy-aleppo", bbox=(36.1, 37.0, 36.3, 37.3))
+
+
+def test_unknown_focus_place_is_a_usage_error(seed_mentions, gazetteer):
+    with pytest.raises(UsageError, match="no-such-place"):
+        render_map(seed_mentions, gazetteer, MapOptions(focus="no-such-place"))
+
+
+# -- the map object and its layers -----------------------------------------------------------------
+def test_render_map_returns_a_folium_map_and_is_exported_lazily(seed_map):
+    assert isinstance(seed_map, folium.Map)
+    assert geo.render_map is render_map
+
+
+def test_layers_have_arabic_and_english_names_and_the_right_defaults(seed_map):
+    groups = {child.layer_name: child.show for child in seed_map._children.values()
+              if isinstance(child, folium.map.Layer) and child.control}
+    assert groups["مواقع النزاع / Conflict locations"] is True
+    assert groups["أماكن اللقاءات الدبلوماسية / Diplomatic venues"] is True
+    assert groups["إشارات أخرى / Other mentions"] is False
+    assert groups["كثافة مواقع النزاع / Conflict heat"] is False
+    assert any(isinstance(child, folium.LayerControl) for child in seed_map._children.values())
+
+
+def test_places_sit_in_the_layer_of_each_role_they_have(seed_mentions, gazetteer):
+    data = build_map_data(seed_mentions, gazetteer)
+    assert layer_ids(data, "conflict") >= ALEPPO_CONFLICT
+    assert layer_ids(data, "diplomatic") >= VENUES
+    assert "ru-moscow" in layer_ids(data, "other") and "ru-moscow" not in layer_ids(data, "diplomatic")
+
+
+def test_rows_carry_parent_chain_and_highlight_offsets(seed_mentions, gazetteer):
+    data = build_map_data(seed_mentions, gazetteer)
+    row = next(r for r in data.rows if r[0] == "sy-aleppo-kallaseh")
+    chain_ar, chain_en = data.chains[row[PLACE_FIELDS.index("chain")]]
+    assert chain_ar.startswith("حلب") and chain_en.endswith("Syria")
+    doc, sentence, start, end, _ = row[PLACE_FIELDS.index("examples")][0]
+    assert data.sentences[sentence][start:end] == "الكلاسة"
+    assert data.docs[doc].endswith(".txt") and "/" not in data.docs[doc]
+
+
+def test_world_and_city_zoom_buttons_come_from_the_data(seed_mentions, gazetteer):
+    data = build_map_data(seed_mentions, gazetteer)
+    assert [t.name_en for t in data.targets][:1] == ["Aleppo"]
+    (south, west), (north, east) = data.targets[0].bounds
+    assert north - south < 1 and east - west < 1
+    assert '"name_en":"World"' in page_html(render_map(seed_mentions, gazetteer))
+
+
+def test_focus_fits_the_place_and_what_is_under_it(seed_mentions, gazetteer):
+    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(focus="sy-aleppo")))
+    view = json.loads(re.search(r'"view":(\{[^}]*\})', page).group(1))
+    (south, west), (north, east) = view["bounds"]
+    assert 36.0 < south < north < 36.4 and 37.0 < west < east < 37.4
+
+
+def test_bbox_sets_the_first_view(seed_mentions, gazetteer):
+    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(bbox=parse_bbox("36.1,37.0,36.3,37.3"))))
+    assert '"view":{"bounds":[[36.1,37.0],[36.3,37.3]]' in page
+
+
+def approximate_mention() -> Mention:
+    """A name the gazetteer lacks, placed at its container (as the pipeline reports it)."""
+    return Mention(13, 29, "الزيتونة الجديدة", name_ar="الزيتونة الجديدة", feature="neighbourhood", lat=36.20124,
+                   lon=37.13468, role="conflict", status="unresolved", container="sy-aleppo",
+                   reason="unresolved; approximate: placed at container sy-aleppo", doc="a.txt",
+                   sentence="قصف حي الزيتونة الجديدة بمدينة حلب", sentence_start=7)
+
+
+def test_approximate_places_are_flagged_and_sit_in_their_container(gazetteer, tmp_path):
+    data = build_map_data([approximate_mention()], gazetteer)
+    row = data.rows[0]
+    assert row[PLACE_FIELDS.index("approximate")] == 1
+    assert data.chains[row[PLACE_FIELDS.index("chain")]][1].startswith("Aleppo, ")
+    save_geojson([approximate_mention()], tmp_path / "a.geojson", gazetteer)
+    frame = geopandas.read_file(tmp_path / "a.geojson")
+    assert bool(frame["approximate"].iloc[0]) and frame["parents_en"].iloc[0].startswith("Aleppo")
+
+
+def test_an_empty_map_still_renders(gazetteer):
+    page = page_html(render_map([], gazetteer))
+    assert '"view":{"center":' in page and "L.map(" in page
+
+
+# -- offline ---------------------------------------------------------------------------------------
+def test_page_fetches_nothing(seed_page):
+    assert fetches(seed_page) == []
+    tags = _tags(seed_page)
+    for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "unpkg.com", "netdna"):
+        assert cdn not in tags
+    assert "tile.openstreetmap.org" not in seed_page
+    assert "sourceMappingURL" not in seed_page
+
+
+def _tags(page: str) -> str:
+    """The page's own tags, with script and style text left out."""
+    page = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", "", page, flags=re.S | re.I)
+    return " ".join(re.findall(r"<[a-zA-Z][^>]*>", page)).lower()
+
+
+def test_page_is_small_without_jquery_bootstrap_or_font_awesome(seed_page):
+    assert len(seed_page.encode()) < 1_000_000
+    assert "jQuery" not in seed_page and "Font Awesome" not in seed_page
+
+
+def test_online_tiles_only_when_asked_and_with_osm_attribution(seed_mentions, gazetteer):
+    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(online_tiles=True)))
+    assert "tile.openstreetmap.org" in page and "OpenStreetMap" in page and "quietTiles" in page
+    assert "Natural Earth" in page
+
+
+def test_disk_cache_builds_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"نص": [1, 2]}
+
+    assert cached_json("k-1", build) == {"نص": [1, 2]}
+    assert cached_json("k-1", build) == {"نص": [1, 2]}
+    assert len(calls) == 1 and (tmp_path / "k-1.json").is_file()
+
+
+# -- escaping --------------------------------------------------------------------------------------
+def test_script_json_cannot_close_the_script_element():
+    text = str(script_json({"s": "</script><!-- & \u2028"}))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"s": "</script><!-- & \u2028"}
+
+
+def test_article_markup_and_template_syntax_stay_text(geoparser, gazetteer):
+    mentions = geoparser.extract(HOSTILE, doc="hostile.txt")
+    assert {m.place_id for m in mentions} >= {"sy-aleppo-kallaseh"}
+    page = page_html(render_map(mentions, gazetteer, MapOptions(title="<img src=y onerror=alert(1)>")))
+    assert "<script>window.__xss" not in page and "<script>self[" not in page
+    assert "<img src=x" not in page and "<img src=y" not in page
+    assert "\\u003cimg src=x onerror=\\\"self['__xss']=1\\\"\\u003e" in page  # kept, as JSON text
+    assert "&lt;img src=y onerror=alert(1)&gt;" in page
+    assert "{{ 7*7 }}" in page  # never evaluated by Jinja
+
+
+def test_title_is_escaped(seed_page):
+    assert "Aleppo &lt;b&gt;December&lt;/b&gt; 2016" in seed_page
+    assert "<b>December</b>" not in seed_page
+
+
+# -- fragment --------------------------------------------------------------------------------------
+def test_fragment_has_no_page_wide_css_and_scopes_its_own(seed_map):
+    fragment = fragment_html(seed_map)
+    assert "<html" not in fragment and "<body" not in fragment and "<head" not in fragment
+    assert "html, body" not in fragment and "#map {" not in fragment
+    map_id = seed_map.get_name()
+    own_css = re.search(r"<style>(\.folium-map\[id\^=.*?)</style>", fragment, re.S).group(1)
+    selectors = [rule.split("{")[0] for rule in own_css.split("}") if "{" in rule]
+    assert selectors and all(f'.folium-map[id^="{map_id}"]' in s for s in selectors)
+    assert "if (!(window.L && window.L.Map))" in fragment  # Leaflet loads once per page
+
+
+def test_fragment_height_must_be_a_css_length(seed_map, tmp_path):
+    with pytest.raises(UsageError):
+        save_fragment(seed_map, tmp_path / "f.html", height="1px;}body{display:none")
+
+
+def test_notebook_display_is_an_offline_iframe(seed_map):
+    shown = seed_map._repr_html_()
+    assert shown.startswith("<div") and "<iframe srcdoc=" in shown
+    assert "src=&quot;http" not in shown and "&lt;link" not in shown
+
+
+# -- GeoJSON for QGIS ------------------------------------------------------------------------------
+def test_geojson_has_one_feature_per_place_and_layer(seed_mentions, gazetteer, tmp_path):
+    out = tmp_path / "layers.geojson"
+    save_geojson(seed_mentions, out, gazetteer)
+    frame = geopandas.read_file(out)
+    assert frame.crs.to_epsg() == 4326
+    assert set(frame["layer"]) == {"conflict", "diplomatic", "other"}
+    conflict = frame[frame["layer"] == "conflict"]
+    assert set(conflict["place_id"]) >= ALEPPO_CONFLICT
+    aleppo = frame[(frame["place_id"] == "sy-aleppo") & (frame["layer"] == "conflict")].iloc[0]
+    assert aleppo["name_ar"] == "حلب" and aleppo["mentions"] == aleppo["conflict"] > 0
+    assert aleppo["layer_ar"] == "مواقع النزاع"
+    assert set(frame[frame["layer"] == "diplomatic"]["place_id"]) >= VENUES
+
+
+def test_geojson_of_no_mentions_is_an_empty_collection(tmp_path, gazetteer):
+    out = tmp_path / "empty.geojson"
+    save_geojson([], out, gazetteer)
+    assert json.loads(out.read_text(encoding="utf-8"))["features"] == []
+
+
+# -- command line ----------------------------------------------------------------------------------
+def test_geo_map_writes_page_fragment_and_geojson(tmp_path):
+    out = tmp_path / "seeds.html"
+    result = run_geo("map", str(seeds_directory()), "--out", str(out), "--title", "حلب",
+                     "--fragment", str(tmp_path / "f.html"), "--geojson", str(tmp_path / "l.geojson"))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "<title>حلب</title>" in page and fetches(page) == []
+    assert (tmp_path / "f.html").stat().st_size > 0 and (tmp_path / "l.geojson").stat().st_size > 0
+
+
+def test_geo_map_bad_bbox_is_one_line(tmp_path):
+    result = run_geo("map", str(seeds_directory()), "--out", str(tmp_path / "m.html"), "--bbox", "1,2,3")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "--bbox" in result.stderr
+
+
+# -- PNG export without Chromium ------------------------------------------------------------------
+def test_png_without_chromium_is_one_clear_error(tmp_path, monkeypatch):
+    from geo.errors import GeoError
+    from geo.maps import save_png
+
+    monkeypatch.delenv("GEO_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(GeoError) as caught:
+        save_png(tmp_path / "m.html", tmp_path / "m.png")
+    assert "Chromium" in str(caught.value) and "\n" not in str(caught.value)
+    monkeypatch.setenv("GEO_CHROMIUM", str(tmp_path / "no-chromium"))
+    with pytest.raises(GeoError, match="GEO_CHROMIUM"):
+        save_png(tmp_path / "m.html", tmp_path / "m.png")
+
+
+def test_default_gazetteer_gives_parent_chains(seed_mentions):
+    page = page_html(render_map(seed_mentions))
+    assert "محافظة حلب" in page

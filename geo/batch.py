@@ -1,7 +1,10 @@
-"""Run the geoparser over many documents: expand paths, survive bad files, stream the output.
+"""Run the geoparser over many documents: text files and corpora, on every core or a Dask cluster,
+with a progress bar, streaming the output.
 
-One bad article never sinks a batch: its :class:`~geo.errors.InputError` is collected, the other
-documents go on, and the caller exits non-zero at the end.
+One bad document never sinks a batch: it is reported (file, line, id and reason) as soon as it is
+met, the other documents go on, the run's :class:`RunReport` counts it, and the command exits non-zero
+at the end. Output is written as results arrive, in input order, so memory stays bounded: JSONL and
+CSV line by line, GeoParquet a row group at a time; only GeoJSON (and a map) need every mention.
 """
 
 from __future__ import annotations
@@ -10,15 +13,22 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from geo.corpus import DateRange, Document, DocumentError, expand_paths, kind_of, read_documents, text_pieces
 from geo.errors import GeoError, InputError, UsageError
 from geo.model import Mention
 from geo.pipeline import Geoparser
 
+if TYPE_CHECKING:
+    from geo.engines import Engine
+
 TEXT_SUFFIXES = (".txt",)
-#: The output contract of ``geo extract`` (JSONL keys, CSV columns), in this order.
+#: The output contract of ``geo extract`` (JSONL keys, CSV columns, GeoParquet columns), in this order.
 RECORD_FIELDS = (
     "doc",
     "start",
@@ -39,40 +49,203 @@ RECORD_FIELDS = (
     "status",
     "container",
     "sentence",
+    "date",
+    "title",
+    "url",
+    "source",
 )
+#: A batch (one task for a worker) holds this many documents, or this much text, whichever comes first.
+BATCH_DOCUMENTS = 64
+BATCH_CHARS = 1 << 19
+#: Inputs smaller than this run in this process: starting a pool costs more than it saves.
+SMALL_INPUT_DOCUMENTS = 32
+SMALL_INPUT_CHARS = 1 << 21
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run over a corpus (the ``geo extract``/``geo map`` flags, for Python callers too).
+
+    ``engine``: ``auto`` (local processes, or this process for small inputs), ``process``, ``inline``
+    or ``dask``; ``workers`` defaults to every core; ``scheduler`` is a Dask scheduler address (with
+    none, ``dask`` starts a local cluster); ``dates`` keeps documents dated inside a range.
+    """
+
+    encoding: str = "utf-8"
+    engine: str = "auto"
+    workers: int | None = None
+    scheduler: str | None = None
+    dates: DateRange | None = None
+
+
+@dataclass
+class RunReport:
+    """What a run did: documents read, mentions found, documents that failed (and why)."""
+
+    documents: int = 0
+    mentions: int = 0
+    failures: list[GeoError] = field(default_factory=list)
+    #: Documents left out by ``--from``/``--to``.
+    outside: int = 0
+    #: True when a JSONL, CSV or Parquet corpus was read (such runs end with a summary line).
+    corpus: bool = False
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def summary(self) -> str:
+        line = f"{self.documents} documents, {self.mentions} mentions, {self.failed} failed"
+        if self.outside:
+            line += f", {self.outside} outside --from/--to"
+        return line
+
+
+class Progress:
+    """A tqdm bar on stderr when stderr is a terminal; nothing otherwise. Failures are printed as they
+    come, above the bar."""
+
+    def __init__(self, total: int | None = None, enabled: bool | None = None, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = _is_terminal(self.stream) if enabled is None else enabled
+        self.bar = None
+        if self.enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", file=self.stream, dynamic_ncols=True, smoothing=0.1,
+                            desc="geo", mininterval=0.25)
+
+    def update(self, report: RunReport, documents: int) -> None:
+        if self.bar is not None:
+            self.bar.update(documents)
+            self.bar.set_postfix(mentions=report.mentions, failed=report.failed, refresh=False)
+
+    def failure(self, error: GeoError) -> None:
+        message = f"geo: error: {error}"
+        if self.bar is not None:
+            self.bar.write(message, file=self.stream)
+        else:
+            print(message, file=self.stream)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def expand_inputs(paths: Iterable[str]) -> Iterator[str | InputError]:
-    """Each document path as given (a folder gives its ``*.txt`` files, sorted); a missing path
+    """Each input path as given (a folder gives its ``.txt`` and corpus files, sorted); a missing path
     yields an :class:`InputError` in its place so the caller can report it and go on."""
-    for item in paths:
-        if item == "-":
+    return expand_paths(paths)
+
+
+def batches_of(items: Iterable[Document | InputError]) -> Iterator[list[Document | InputError]]:
+    """Consecutive items grouped for one task: at most :data:`BATCH_DOCUMENTS` documents or about
+    :data:`BATCH_CHARS` characters of text (a text file counts by its size)."""
+    batch: list[Document | InputError] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += _size(item)
+        if len(batch) >= BATCH_DOCUMENTS or size >= BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _size(item: Document | InputError) -> int:
+    if not isinstance(item, Document):
+        return 0
+    if item.text is not None:
+        return len(item.text)
+    try:
+        return os.path.getsize(item.origin) if item.origin != "-" else SMALL_INPUT_CHARS
+    except OSError:
+        return 0
+
+
+def corpus_mentions(
+    parser: Geoparser,
+    paths: Iterable[str],
+    options: RunOptions | None = None,
+    report: RunReport | None = None,
+    on_failure: Callable[[GeoError], None] | None = None,
+    on_progress: Callable[[RunReport, int], None] | None = None,
+    engine: Engine | None = None,
+) -> Iterator[Mention]:
+    """Every mention of every document of ``paths`` (text files, folders, JSONL, CSV, Parquet), in
+    input order, in bounded memory, on ``engine`` (by default the one ``options`` names).
+
+    Failures go to ``report.failures`` and to ``on_failure`` as they are met; ``on_progress`` hears
+    of each finished batch.
+    """
+    from geo.engines import InProcessEngine, make_engine
+
+    options = options or RunOptions()
+    report = report if report is not None else RunReport()
+    paths = list(paths)
+    report.corpus = report.corpus or any(
+        not isinstance(p, InputError) and p != "-" and kind_of(p) != "text" for p in expand_paths(paths)
+    )
+
+    def documents() -> Iterator[Document | InputError]:
+        for item in read_documents(paths, options.encoding):
+            if isinstance(item, Document) and options.dates is not None and item.date not in options.dates:
+                report.outside += 1
+                continue
             yield item
-            continue
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
-            if not found:
-                yield InputError(item, "folder holds no .txt files")
-            yield from (str(p) for p in found)
-        elif path.exists():
-            yield item
+
+    stream = documents()
+    chosen = engine is not None
+    engine = engine or make_engine(options.engine, options.workers, options.scheduler)
+    if not chosen and options.engine == "auto" and not isinstance(engine, InProcessEngine):
+        # Peek: a few small articles run here, at once, rather than wait for a pool to start.
+        head: list[Document | InputError] = []
+        size = 0
+        for item in stream:
+            head.append(item)
+            size += _size(item)
+            if len(head) >= SMALL_INPUT_DOCUMENTS or size >= SMALL_INPUT_CHARS:
+                break
         else:
-            yield InputError(item, "no such file")
+            engine = InProcessEngine()
+        stream = chain(head, stream)
+    # Text files go as pieces of about a megabyte: a 50 MB file neither fills one task nor waits whole
+    # in memory, and any engine (whose workers may not see this machine's files) can take them.
+    stream = (
+        piece
+        for item in stream
+        for piece in (text_pieces(item, options.encoding) if isinstance(item, Document) else (item,))
+    )
+    for result in engine.run(parser, batches_of(stream), options.encoding):
+        report.documents += result.documents
+        report.mentions += len(result.mentions)
+        for failure in result.failures:
+            report.failures.append(failure)
+            if on_failure is not None:
+                on_failure(failure)
+        if on_progress is not None:
+            on_progress(report, result.documents)
+        yield from result.mentions
 
 
 def stream_documents(
     parser: Geoparser, paths: Iterable[str], failures: list[GeoError], encoding: str = "utf-8"
 ) -> Iterator[Mention]:
-    """Every mention of every input, in bounded memory; unreadable inputs go to ``failures``."""
-    for item in expand_inputs(paths):
-        if isinstance(item, InputError):
-            failures.append(item)
-            continue
-        try:
-            yield from parser.iter_file(item, doc=item, encoding=encoding)
-        except InputError as error:
-            failures.append(error)
+    """Every mention of every input, in this process and in bounded memory; unreadable inputs and
+    broken corpus rows go to ``failures``."""
+    report = RunReport()
+    try:
+        yield from corpus_mentions(parser, paths, RunOptions(encoding=encoding, engine="inline"), report)
+    finally:
+        failures.extend(report.failures)
 
 
 def check_output_path(out: str | os.PathLike | None) -> None:
@@ -85,56 +258,94 @@ def check_output_path(out: str | os.PathLike | None) -> None:
 
 
 def record(mention: Mention) -> dict:
-    data = mention.as_record()
-    return {key: data[key] for key in RECORD_FIELDS}
+    """The output record of a mention: :data:`RECORD_FIELDS`, in that order."""
+    return {key: getattr(mention, key) for key in RECORD_FIELDS}
+
+
+def _run(parser: Geoparser, paths: list[str], options: RunOptions, report: RunReport,
+         progress: Progress | None) -> Iterator[Mention]:
+    if progress is None:
+        return corpus_mentions(parser, paths, options, report, on_failure=_print_failure)
+    return corpus_mentions(parser, paths, options, report, on_failure=progress.failure, on_progress=progress.update)
+
+
+def _print_failure(error: GeoError) -> None:
+    print(f"geo: error: {error}", file=sys.stderr)
 
 
 def extract_to(
-    parser: Geoparser, paths: list[str], fmt: str, out: str | None, encoding: str = "utf-8"
-) -> list[GeoError]:
-    """``geo extract``: JSONL and CSV stream document by document; GeoJSON and GeoParquet are
-    written through geopandas once every document is read."""
+    parser: Geoparser,
+    paths: list[str],
+    fmt: str,
+    out: str | None,
+    encoding: str = "utf-8",
+    options: RunOptions | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """``geo extract``: JSONL and CSV stream line by line (to ``out`` or stdout), GeoParquet a row
+    group at a time; GeoJSON is written through geopandas once every document is read. Failures are
+    printed on stderr as they are met (above the progress bar, if any)."""
     check_output_path(out)
-    failures: list[GeoError] = []
-    if fmt in ("geojson", "parquet"):
-        if not out:
-            raise UsageError(f"--format {fmt} needs --out FILE")
-        from geo.table import mentions_frame, write_frame
-
-        write_frame(mentions_frame(list(stream_documents(parser, paths, failures, encoding))), out, fmt)
-        return failures
-    stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
+    options = options or RunOptions(encoding=encoding)
+    report = RunReport()
+    if fmt in ("geojson", "parquet") and not out:
+        raise UsageError(f"--format {fmt} needs --out FILE")
     try:
-        writer = None
-        if fmt == "csv":
-            writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS, lineterminator="\n")
-            writer.writeheader()
-        for mention in stream_documents(parser, paths, failures, encoding):
-            if writer is not None:
-                writer.writerow(record(mention))
-            else:
-                stream.write(json.dumps(record(mention), ensure_ascii=False) + "\n")
+        mentions = _run(parser, paths, options, report, progress)
+        if fmt == "parquet":
+            from geo.table import GeoParquetWriter
+
+            with GeoParquetWriter(out) as writer:
+                for mention in mentions:
+                    writer.write((mention,))
+            return report
+        if fmt == "geojson":
+            from geo.table import mentions_frame, write_frame
+
+            write_frame(mentions_frame(list(mentions)), out, fmt)
+            return report
+        stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
+        try:
+            writer = None
+            if fmt == "csv":
+                writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS, lineterminator="\n")
+                writer.writeheader()
+            elif fmt != "jsonl":
+                raise UsageError(f"unknown format {fmt!r}")
+            for mention in mentions:
+                if writer is not None:
+                    writer.writerow(record(mention))
+                else:
+                    stream.write(json.dumps(record(mention), ensure_ascii=False) + "\n")
+        finally:
+            if out:
+                stream.close()
+        return report
     finally:
-        if out:
-            stream.close()
-    return failures
+        if progress is not None:
+            progress.close()
 
 
-def map_to(parser: Geoparser, args) -> list[GeoError]:
+def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress: Progress | None = None) -> RunReport:
     """``geo map``: extract every document, then render and write the map and its companions."""
     from geo import maps
 
     for target in (args.out, args.png, args.fragment, args.geojson):
         check_output_path(target)
-    failures: list[GeoError] = []
-    mentions = list(stream_documents(parser, args.paths, failures, args.encoding))
-    options = maps.MapOptions(
+    options = options or RunOptions(encoding=args.encoding)
+    report = RunReport()
+    try:
+        mentions = list(_run(parser, args.paths, options, report, progress))
+    finally:
+        if progress is not None:
+            progress.close()
+    map_options = maps.MapOptions(
         title=args.title,
         focus=args.focus,
         bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
         online_tiles=args.tiles,
     )
-    built = maps.render_map(mentions, gazetteer=parser.gazetteer, options=options)
+    built = maps.render_map(mentions, gazetteer=parser.gazetteer, options=map_options)
     maps.save_html(built, args.out)
     if args.fragment:
         maps.save_fragment(built, args.fragment)
@@ -143,4 +354,19 @@ def map_to(parser: Geoparser, args) -> list[GeoError]:
     if args.png:
         maps.save_png(args.out, args.png)
     print(f"wrote {args.out} ({len(mentions)} mentions)", file=sys.stderr)
-    return failures
+    return report
+
+
+__all__ = [
+    "RECORD_FIELDS",
+    "DocumentError",
+    "Progress",
+    "RunOptions",
+    "RunReport",
+    "corpus_mentions",
+    "expand_inputs",
+    "extract_to",
+    "map_to",
+    "record",
+    "stream_documents",
+]

@@ -28,9 +28,14 @@ EXAMPLES = {
     "export": "example:\n  geo gazetteer export --format geojson --out gazetteer.geojson",
     "extract": (
         "example:\n  geo extract examples/articles/ --format jsonl\n"
-        "  cat article.txt | geo extract - --format csv --out mentions.csv"
+        "  cat article.txt | geo extract - --format csv --out mentions.csv\n"
+        "  geo extract archive.jsonl --format parquet --out mentions.parquet --from 2016-12-01 --to 2016-12-31\n"
+        "  geo extract archive/ --engine dask --scheduler tcp://10.0.0.5:8786 --format parquet --out m.parquet"
     ),
-    "map": "example:\n  geo map examples/articles/ --out maps/examples.html --title 'Aleppo, December 2016'",
+    "map": (
+        "example:\n  geo map examples/articles/ --out maps/examples.html --title 'Aleppo, December 2016'\n"
+        "  geo map archive.parquet --out maps/2016.html --from 2016-01-01 --to 2016-12-31"
+    ),
     "evaluate": (
         "example:\n  geo evaluate ANERCorp_CamelLab_test.txt --format conll --ignore-first-token\n"
         "  geo evaluate gold.jsonl"
@@ -42,6 +47,41 @@ EXAMPLES = {
     ),
     "suggest": "example:\n  geo gazetteer suggest examples/articles/ --out suggestions.csv",
 }
+
+
+PATHS_HELP = (
+    ".txt article, JSONL/CSV/Parquet corpus (columns id, text; optional date, title, url, source), "
+    "a folder of them, or - for stdin"
+)
+
+
+def add_run_options(command: argparse.ArgumentParser) -> None:
+    """The flags of a run over a corpus: dates, cores, engine, progress."""
+    command.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="DATE",
+        help="keep documents dated on or after DATE (YYYY-MM-DD or ISO 8601 timestamp)",
+    )
+    command.add_argument("--to", dest="date_to", metavar="DATE", help="keep documents dated on or before DATE")
+    command.add_argument("--workers", type=int, metavar="N", help="processes to use (default: every core)")
+    command.add_argument(
+        "--engine",
+        choices=("auto", "process", "inline", "dask"),
+        default="auto",
+        help="auto: local processes (this one for a few articles); dask: a Dask cluster",
+    )
+    command.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: start a local cluster)",
+    )
+    command.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,10 +169,11 @@ def _parser() -> argparse.ArgumentParser:
     suggest.set_defaults(handler=_suggest)
 
     extract = command(commands, "extract", "find, resolve and classify the place mentions of articles")
-    extract.add_argument("paths", nargs="+", metavar="PATH", help=".txt file, folder of .txt files, or - for stdin")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
     extract.add_argument("--format", choices=("jsonl", "csv", "geojson", "parquet"), default="jsonl")
     extract.add_argument("--out", metavar="FILE", help="output file (default: stdout for jsonl and csv)")
-    extract.add_argument("--encoding", default="utf-8", help="text encoding of the articles (e.g. cp1256)")
+    extract.add_argument("--encoding", default="utf-8", help="text encoding of .txt and .csv inputs (e.g. cp1256)")
+    add_run_options(extract)
     extract.set_defaults(handler=_extract)
 
     evaluate = command(commands, "evaluate", "score extraction against annotated data (CoNLL or JSONL)")
@@ -147,7 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=_evaluate)
 
     map_ = command(commands, "map", "draw a layered, self-contained HTML map of articles", "map")
-    map_.add_argument("paths", nargs="+", metavar="PATH")
+    map_.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
     map_.add_argument("--out", required=True, metavar="FILE", help="HTML file to write, e.g. maps/NAME.html")
     map_.add_argument("--title", default="")
     focus = map_.add_mutually_exclusive_group()
@@ -157,9 +198,22 @@ def _parser() -> argparse.ArgumentParser:
     map_.add_argument("--fragment", metavar="FILE", help="also write an HTML snippet to embed in a page")
     map_.add_argument("--geojson", metavar="FILE", help="also write the layers as GeoJSON (for QGIS)")
     map_.add_argument("--tiles", action="store_true", help="add an online OpenStreetMap base layer (off by default)")
-    map_.add_argument("--encoding", default="utf-8")
+    map_.add_argument("--encoding", default="utf-8", help="text encoding of .txt and .csv inputs (e.g. cp1256)")
+    add_run_options(map_)
     map_.set_defaults(handler=_map)
     return parser
+
+
+def _check_encoding(name: str | None) -> None:
+    """Refuse an unknown --encoding once, up front, rather than once per document."""
+    import codecs
+
+    if name is None:
+        return
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise UsageError(f"--encoding {name}: unknown text encoding") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -174,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        _check_encoding(getattr(args, "encoding", None))
         return handler(args) or 0
     except GeoError as error:
         print(f"geo: error: {error}", file=sys.stderr)
@@ -317,12 +372,37 @@ def _report_failures(failures) -> None:
         print(f"geo: error: {failure}", file=sys.stderr)
 
 
+def _run_options(args):
+    """The corpus-run flags as :class:`geo.batch.RunOptions`, and a progress bar (or None)."""
+    from geo import batch
+    from geo.corpus import DateRange, count_documents
+
+    options = batch.RunOptions(
+        encoding=args.encoding,
+        engine=args.engine,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        dates=DateRange.parse(args.date_from, args.date_to),
+    )
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    progress = batch.Progress(count_documents(args.paths), enabled=True) if show else None
+    return options, progress
+
+
+def _finish(report, progress) -> int:
+    """The summary line (after a progress bar, or for a corpus run) and the exit code."""
+    if progress is not None or report.corpus:
+        print(report.summary(), file=sys.stderr)
+    return 1 if report.failures else 0
+
+
 def _extract(args) -> int:
     from geo import batch
 
-    failures = batch.extract_to(_geoparser(args), args.paths, args.format, args.out, args.encoding)
-    _report_failures(failures)
-    return 1 if failures else 0
+    parser = _geoparser(args)
+    options, progress = _run_options(args)
+    report = batch.extract_to(parser, args.paths, args.format, args.out, options=options, progress=progress)
+    return _finish(report, progress)
 
 
 def _evaluate(args) -> int:
@@ -340,9 +420,10 @@ def _evaluate(args) -> int:
 def _map(args) -> int:
     from geo import batch
 
-    failures = batch.map_to(_geoparser(args), args)
-    _report_failures(failures)
-    return 1 if failures else 0
+    parser = _geoparser(args)
+    options, progress = _run_options(args)
+    report = batch.map_to(parser, args, options=options, progress=progress)
+    return _finish(report, progress)
 
 
 if __name__ == "__main__":

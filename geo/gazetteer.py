@@ -52,11 +52,26 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     files: list[Path] = []
     for item in paths:
         path = Path(item)
-        if path.is_dir():
+        try:
+            folder = path.is_dir()
+        except OSError:  # a name too long ...: read_file reports it on one line
+            folder = False
+        if folder:
             files.extend(sorted(path.glob("*.csv")))
         else:
             files.append(path)
     return files
+
+
+def require_readable(files: Iterable[Path]) -> None:
+    """Raise :class:`GazetteerError` naming the first file that cannot be opened (missing, a folder,
+    a dangling link), before anything is built from the files."""
+    for path in files:
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as error:
+            raise GazetteerError(f"cannot read: {error.strerror or error}", str(path)) from None
 
 
 def user_files_from_environment() -> list[Path]:
@@ -88,7 +103,9 @@ def parse_row(row: dict[str, str], origin: str) -> Entry:
             value = float(raw)
         except ValueError:
             raise GazetteerError(f"{column} {raw!r} is not a number", origin) from None
-        if not math.isfinite(value) or not low <= value <= high:
+        if not math.isfinite(value):
+            raise GazetteerError(f"{column} {raw!r} is not a finite number", origin)
+        if not low <= value <= high:
             raise GazetteerError(f"{column} {raw} is outside [{low:g}, {high:g}]", origin)
         return value
 
@@ -241,7 +258,13 @@ class Gazetteer(Geocoder):
                     raise GazetteerError(f"id {entry.id!r} is already used at {seen[entry.id]}", entry.origin)
                 seen[entry.id] = entry.origin
                 entries.append(entry)
-        return cls(entries, files)
+        gazetteer = cls(entries, files)
+        from geo.checks import cycles
+
+        for entry, message in cycles(gazetteer)[:1]:
+            # ancestors() would stop on the loop, but parent chains shown on maps would be wrong.
+            raise GazetteerError(message, entry.origin)
+        return gazetteer
 
     def to_state(self) -> dict:
         """Plain data to pickle (the geopy adapter is not part of it)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from geo.arabic import normalise
 from geo.discover import approximate_resolution, discover
-from geo.errors import InputError
+from geo.errors import InputError, UsageError
 from geo.gazetteer import Gazetteer
 from geo.lexicon import Lexicon
 from geo.model import Mention
@@ -55,7 +55,9 @@ class Geoparser:
         (GeoNames places with Arabic names) unless ``world=False`` or ``$GEO_NO_WORLD`` is set; the
         compiled index comes from the on-disk cache when it is fresh."""
         from geo.compiled import load_compiled
+        from geo.gazetteer import bundled_files, expand_paths, require_readable, user_files_from_environment
 
+        require_readable(bundled_files() + user_files_from_environment() + expand_paths(gazetteer_paths))
         if world is None:
             world = not os.environ.get("GEO_NO_WORLD")
         gazetteer, lexicon, index = load_compiled(gazetteer_paths, world=world, use_cache=cache)
@@ -147,7 +149,10 @@ def read_chunks(
     import sys
 
     name = name or str(path)
-    codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    try:
+        codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    except LookupError:
+        raise UsageError(f"--encoding {encoding}: unknown text encoding (try utf-8, cp1256, utf-16)") from None
     if str(path) == "-":
         stream = sys.stdin.buffer
         close = False
@@ -169,7 +174,12 @@ def read_chunks(
     pending = ""
     try:
         while True:
-            block = stream.read(1 << 16)
+            try:
+                block = stream.read(1 << 16)
+            except OSError as error:
+                raise InputError(name, f"cannot read: {error.strerror or error}") from None
+            if consumed == 0 and codec.startswith("utf-8"):
+                _refuse_other_unicode(block, name)
             if b"\x00" in block and codec.startswith("utf-8"):
                 raise InputError(name, "binary file (NUL bytes); not a text article")
             try:
@@ -196,6 +206,23 @@ def read_chunks(
     finally:
         if close:
             stream.close()
+
+
+#: Byte order marks of the Unicode encodings a UTF-8 reader would otherwise call binary (UTF-32 first:
+#: its little-endian mark starts with UTF-16's).
+_OTHER_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _refuse_other_unicode(first_block: bytes, name: str) -> None:
+    """A file that starts with a UTF-16 or UTF-32 byte order mark is text, just not UTF-8: say so."""
+    for bom, encoding in _OTHER_BOMS:
+        if first_block.startswith(bom):
+            raise InputError(name, f"looks like {encoding.upper()} text (byte order mark); try --encoding {encoding}")
 
 
 class _SentenceFinder:

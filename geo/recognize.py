@@ -11,8 +11,6 @@ it are dropped.
 
 from __future__ import annotations
 
-import bisect
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -20,26 +18,23 @@ from typing import NamedTuple
 import ahocorasick
 
 from geo.arabic import Normalised, name_key, normalise, word_boundaries
-from geo.clitics import LONGEST_PROCLITIC, is_proclitic, lam_form
+from geo.clitics import LAM_PROCLITICS, PROCLITICS, lam_form
 from geo.gazetteer import Gazetteer
 from geo.world import WORLD_PREFIX
 
 
 class IndexKey(NamedTuple):
-    """What one automaton key stands for (a tuple: it pickles and loads fast in the cached index)."""
+    """What one automaton key (" " + clitic + name) stands for. A tuple: it pickles and loads fast
+    in the cached index."""
 
+    #: Length of the name itself, without the leading space and the clitic.
     length: int
-    #: Gazetteer ids of names with exactly this folded form.
-    ids: tuple[str, ...] = ()
-    #: Gazetteer ids for which this key is the lam form (الرقه -> لرقه, matched only after ل).
-    lam_ids: tuple[str, ...] = ()
-    #: A phrase that is not a place; it hides any place name inside it.
+    #: The clitic letters in front of the name in this key ("" for the bare name).
+    clitic: str
+    #: Gazetteer ids of the name (empty for a phrase that is not a place).
+    ids: tuple[str, ...]
+    #: A phrase that is not a place (an organisation ...): it hides any place name inside it.
     blocked: bool = False
-    #: Latin-script key: no Arabic clitics in front of it.
-    latin: bool = False
-    #: Only world-layer (GeoNames) entries have this name: the rarer clitics ك and ف are not tried
-    #: (كبيرا is ك + بيرا otherwise).
-    world_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,33 +59,50 @@ class PlaceIndex:
 
     @classmethod
     def build(cls, gazetteer: Gazetteer, not_places: Iterable[str] = ()) -> PlaceIndex:
-        ids: dict[str, list[str]] = defaultdict(list)
-        lam_ids: dict[str, list[str]] = defaultdict(list)
-        blocked: set[str] = set()
+        """One automaton over " " + clitic + name for every spelling and every clitic it may take.
+
+        The leading space pins each key to the start of a word, so a single leftmost-longest pass
+        (``iter_long``, in C) finds every name with its clitic; only the right boundary is left to check.
+        """
+        slots: dict[str, IndexKey] = {}
+
+        def put(text: str, slot: IndexKey) -> None:
+            current = slots.get(text)
+            if current is None:
+                slots[text] = slot
+            elif slot.blocked or (not current.blocked and not current.clitic and slot.clitic):
+                return  # the first, cliticless reading wins; a blocked phrase keeps its block
+            else:
+                merged = tuple(dict.fromkeys((*current.ids, *slot.ids)))
+                slots[text] = current._replace(ids=merged, blocked=current.blocked or slot.blocked)
+
         for key, key_ids in gazetteer.names().items():
             if len(key) < 2:
                 continue
-            ids[key].extend(i for i in key_ids if i not in ids[key])
+            ids = tuple(key_ids)
+            world_only = all(i.startswith(WORLD_PREFIX) for i in ids)
+            for clitic in _clitics_for(key, world_only):
+                put(" " + clitic + key, IndexKey(len(key), clitic, ids))
             lam = lam_form(key)
             if lam:
-                lam_ids[lam].extend(i for i in key_ids if i not in lam_ids[lam])
+                for clitic in LAM_PROCLITICS:
+                    if not (world_only and "ف" in clitic):
+                        put(" " + clitic + lam, IndexKey(len(lam), clitic, ids))
         for phrase in not_places:
             key = name_key(phrase)
-            if len(key) >= 2:
-                blocked.add(key)
-                lam = lam_form(key)
-                if lam:
-                    blocked.add(lam)
+            if len(key) < 2:
+                continue
+            for clitic in _clitics_for(key, False):
+                slots[" " + clitic + key] = IndexKey(len(key), clitic, (), True)
+            lam = lam_form(key)
+            if lam:
+                for clitic in LAM_PROCLITICS:
+                    slots[" " + clitic + lam] = IndexKey(len(lam), clitic, (), True)
         automaton = ahocorasick.Automaton()
         keys: list[IndexKey] = []
-        for text in dict.fromkeys([*ids, *lam_ids, *blocked]):
-            automaton.add_word(text + " ", len(keys))
-            key_ids = tuple(ids.get(text, ()))
-            key_lam_ids = tuple(lam_ids.get(text, ()))
-            world_only = bool(key_ids or key_lam_ids) and all(
-                i.startswith(WORLD_PREFIX) for i in (*key_ids, *key_lam_ids)
-            )
-            keys.append(IndexKey(len(text), key_ids, key_lam_ids, text in blocked, text.isascii(), world_only))
+        for text, slot in slots.items():
+            automaton.add_word(text, len(keys))
+            keys.append(slot)
         automaton.make_automaton()
         return cls(automaton, keys)
 
@@ -109,28 +121,47 @@ class PlaceIndex:
         norm = text if isinstance(text, Normalised) else normalise(text)
         if scan is None:
             scan = scan_text(norm.text)
-        hits: list[tuple[int, int, int, tuple[str, ...], str, bool]] = []
+        padded = " " + scan  # padded[i + 1] == scan[i]
         keys = self.keys
-        for last, index in self.automaton.iter(scan):
+        automaton = self.automaton
+        found: list[Match] = []
+        for last, index in automaton.iter_long(padded):
             slot = keys[index]
-            start = last - slot.length
-            # Walk back over at most two letters of proclitic to the start of the word.
-            word_start = start
-            while word_start > 0 and scan[word_start - 1] != " " and start - word_start <= LONGEST_PROCLITIC:
-                word_start -= 1
-            if word_start > 0 and scan[word_start - 1] != " ":
+            if padded[last + 1] != " ":
+                # The longest key runs into a longer word (حلب الجديدهX): fall back to the longest
+                # shorter key that ends at a word boundary inside it.
+                key_start = last - len(slot.clitic) - slot.length
+                slot, last = _shorter_key(automaton, keys, padded, key_start, last)
+                if slot is None:
+                    continue
+            if slot.blocked:
                 continue
-            prefix = scan[word_start:start]
-            if prefix and slot.world_only and ("ك" in prefix or "ف" in prefix):
-                continue
-            plain = not prefix or (not slot.latin and is_proclitic(prefix))
-            lam = bool(prefix) and not slot.latin and is_proclitic(prefix, lam=True)
-            ids = (slot.ids if plain else ()) or (slot.lam_ids if lam else ())
-            blocked = slot.blocked and (plain or lam)
-            if not ids and not blocked:
-                continue
-            hits.append((start, last, word_start, ids, prefix, blocked))
-        return [m for m in _longest_first(hits, norm) if not m.blocked]
+            end = last  # index in ``scan`` just past the name
+            start = end - slot.length
+            source_start, source_end = norm.span(start, end)
+            found.append(Match(start, end, source_start, source_end, slot.ids, slot.clitic))
+        return found
+
+
+def _clitics_for(key: str, world_only: bool) -> tuple[str, ...]:
+    """Clitic sequences a name may carry: none for a Latin name; not the rarer ك and ف for a name
+    only the world layer has (كبيرا would be ك + بيرا)."""
+    if key.isascii():
+        return ("",)
+    if world_only:
+        return tuple(p for p in PROCLITICS if "ك" not in p and "ف" not in p)
+    return tuple(PROCLITICS)
+
+
+def _shorter_key(automaton, keys, padded: str, key_start: int, last: int):
+    """The longest key that starts at ``key_start`` and ends before ``last`` at a word boundary."""
+    position = padded.rfind(" ", key_start + 1, last + 1)
+    while position > key_start + 1:
+        index = automaton.get(padded[key_start:position], None)
+        if index is not None:
+            return keys[index], position - 1
+        position = padded.rfind(" ", key_start + 1, position)
+    return None, last
 
 
 #: Names are masked with this character so that later stages never read them as ordinary words.
@@ -158,24 +189,3 @@ def scan_text(folded: str) -> str:
     """What the automaton reads: word characters kept, everything else a space, one space appended
     so a name at the very end still has its right boundary."""
     return word_boundaries(folded) + " "
-
-
-def _longest_first(hits: list, norm: Normalised) -> list[Match]:
-    """Keep the longest non-overlapping hits (ties: the earlier one), in text order."""
-    hits.sort(key=lambda h: (h[0] - h[1], h[0]))
-    starts: list[int] = []
-    ends: list[int] = []
-    chosen: list[Match] = []
-    for start, end, word_start, ids, prefix, blocked in hits:
-        position = bisect.bisect_left(starts, start)
-        if position > 0 and ends[position - 1] > word_start:
-            continue
-        if position < len(starts) and starts[position] < end:
-            continue
-        # A name is claimed from the start of its word, clitic included, so two names cannot share a word.
-        starts.insert(position, word_start)
-        ends.insert(position, end)
-        source_start, source_end = norm.span(start, end)
-        chosen.append(Match(start, end, source_start, source_end, ids, prefix, blocked))
-    chosen.sort(key=lambda m: m.norm_start)
-    return chosen

@@ -41,10 +41,18 @@ class PlaceSummary:
     examples: list[Example] = field(default_factory=list)
     #: True when the place is only approximately known (an unresolved name placed at its container).
     approximate: bool = False
+    #: (day ``YYYY-MM-DD``, role) -> mentions, for dated documents: what the map's time slider shows.
+    by_date: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def count(self) -> int:
         return sum(self.roles.values())
+
+
+def place_key(mention: Mention) -> str:
+    """The place a mention is drawn at: its gazetteer id, or ``approx:CONTAINER:NAME`` for a name the
+    gazetteer lacks but placed at its container."""
+    return mention.place_id or f"approx:{mention.container}:{name_key(mention.surface)}"
 
 
 def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
@@ -55,7 +63,7 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
     for mention in mentions:
         if mention.lat is None or mention.lon is None:
             continue
-        key = mention.place_id or f"approx:{mention.container}:{name_key(mention.surface)}"
+        key = place_key(mention)
         summary = places.get(key)
         if summary is None:
             summary = places[key] = PlaceSummary(
@@ -72,6 +80,8 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
             )
         summary.roles[mention.role] += 1
         summary.docs[mention.doc] += 1
+        if mention.date:
+            summary.by_date[mention.date[:10], mention.role] += 1
         summary.precision = min(summary.precision, mention.precision)
         summary.confidence = max(summary.confidence, mention.confidence)
         if len(summary.examples) < MAX_EXAMPLES:
@@ -100,4 +110,4 @@ def document_summary(mentions: Iterable[Mention]) -> dict[str, dict]:
     return result
 
 
-__all__ = ["ROLES", "Example", "PlaceSummary", "document_summary", "summarise"]
+__all__ = ["ROLES", "Example", "PlaceSummary", "document_summary", "place_key", "summarise"]

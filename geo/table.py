@@ -1,11 +1,13 @@
 """Mentions and gazetteer entries as GeoDataFrames (EPSG:4326), and their exports.
 
 Exports go through geopandas (``to_file`` for GeoJSON, ``to_parquet`` for GeoParquet) rather than
-hand-written GeoJSON.
+hand-written GeoJSON. A corpus too large for one frame is written by :class:`GeoParquetWriter`, a
+row group at a time, with the same columns and GeoParquet metadata as ``to_parquet`` gives.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Sequence
 
@@ -41,6 +43,78 @@ def extract_frame(paths: Iterable[str | os.PathLike], parser=None, encoding: str
     if failures:
         raise failures[0]
     return mentions_frame(collected)
+
+
+class GeoParquetWriter:
+    """Mentions streamed into a GeoParquet file: a row group every ``rows`` mentions, so memory
+    stays bounded whatever the corpus size. Use as a context manager; the file is complete (and
+    readable by ``geopandas.read_parquet``) once it is closed.
+
+    Columns are :data:`geo.batch.RECORD_FIELDS` plus a WKB ``geometry`` (a point; ``POINT EMPTY``-
+    like NaN coordinates for a mention that has none, as :func:`mentions_frame` gives).
+    """
+
+    def __init__(self, path: str | os.PathLike, rows: int = 20_000) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        from pyproj import CRS as ProjCRS
+
+        from geo import __version__
+        from geo.batch import RECORD_FIELDS
+
+        numbers = {"start": pa.int64(), "end": pa.int64(), "precision": pa.int64(), "lat": pa.float64(),
+                   "lon": pa.float64(), "confidence": pa.float64()}
+        geo = {
+            "version": "1.0.0",
+            "primary_column": "geometry",
+            "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"],
+                                     "crs": ProjCRS.from_user_input(CRS).to_json_dict()}},
+            "creator": {"library": "geo-arabic-news", "version": __version__},
+        }
+        self.fields = RECORD_FIELDS
+        self.schema = pa.schema(
+            [(name, numbers.get(name, pa.string())) for name in RECORD_FIELDS] + [("geometry", pa.binary())],
+            metadata={"geo": json.dumps(geo)},
+        )
+        self.rows = rows
+        self.pending: list[Mention] = []
+        self.count = 0
+        try:
+            self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+        except OSError as error:
+            raise UsageError(f"--out {path}: cannot write ({error})") from None
+
+    def write(self, mentions: Iterable[Mention]) -> None:
+        self.pending.extend(mentions)
+        if len(self.pending) >= self.rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        import pyarrow as pa
+        import shapely
+
+        from geo.batch import record
+
+        records = [record(m) for m in self.pending]
+        columns = {name: [r[name] for r in records] for name in self.fields}
+        lon = [float("nan") if v is None else v for v in columns["lon"]]
+        lat = [float("nan") if v is None else v for v in columns["lat"]]
+        columns["geometry"] = shapely.to_wkb(points(lon, lat)).tolist()
+        self.writer.write_table(pa.table(columns, schema=self.schema))
+        self.count += len(self.pending)
+        self.pending = []
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+    def __enter__(self) -> GeoParquetWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def gazetteer_frame(gazetteer: Gazetteer) -> gpd.GeoDataFrame:

@@ -149,3 +149,13 @@ def test_add_writes_sorted_and_reloads(gazetteer_copy):
     assert ids == sorted(ids) and "sy-aleppo-aaa-test" in ids
     reloaded = Gazetteer.load([gazetteer_copy], bundled=False, environment=False)
     assert reloaded.lookup("حي التجربة")[0].id == "sy-aleppo-aaa-test"
+
+
+def test_shipped_files_are_in_canonical_form():
+    """Each file is exactly what the writer produces, so an added entry is a one-line diff."""
+    from geo.gazetteer import bundled_files, read_file, render_file
+
+    for path in bundled_files():
+        entries, problems = read_file(path)
+        assert not problems
+        assert path.read_text(encoding="utf-8") == render_file(entries), path.name

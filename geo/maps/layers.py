@@ -1,5 +1,6 @@
-"""The map's layers: one per role (conflict, diplomatic, other), a heat layer of conflict mentions, and
-the shared data element they are drawn from.
+"""The map's layers: one per role (conflict, diplomatic, other), a heat layer of conflict mentions, a
+time layer with its slider when the documents are dated, and the shared data element they are drawn
+from.
 
 Each role layer is a plain ``folium.FeatureGroup`` (so ``LayerControl`` lists it and ``show`` works as
 usual) holding one :class:`PlaceLayer`, which asks the browser runtime to fill it with a marker cluster
@@ -27,6 +28,9 @@ MARKERCLUSTER_JS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster
 MARKERCLUSTER_CSS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css"
 HEAT_JS = "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js"
 RUNTIME_JS = "geo:runtime.js"
+#: leaflet.timeline, as folium's ``Timeline``/``TimelineSlider`` load it (folium-offline carries it);
+#: our slider formats dates itself, so moment.js is not needed.
+TIMELINE_JS = "https://cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js"
 
 #: Arabic first: the popups and legend are right to left; system fonts only (no web fonts to fetch).
 ARABIC_FONTS = '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Scheherazade New", "Geeza Pro", ' \
@@ -136,6 +140,37 @@ class HeatLayer(Layer, RawMacroElement):
         self.role = style.role
 
 
+@dataclass(frozen=True, slots=True)
+class TimeStyle:
+    name_ar: str = "حسب التاريخ"
+    name_en: str = "By date"
+    #: Milliseconds the slider takes to play the whole period.
+    duration: int = 15_000
+
+    @property
+    def label(self) -> str:
+        return f"{self.name_ar} / {self.name_en}"
+
+
+TIME = TimeStyle()
+
+
+class TimeLayer(JSCSSMixin, Layer, RawMacroElement):
+    """Places by the date of their documents, with a time slider (leaflet.timeline, as in folium's
+    ``Timeline`` and ``TimelineSlider``): moving it shows the mentions of the documents of that day
+    (or window of days, for a long period). Drawn by the runtime from the same data as the other
+    layers; add it only when the data has a ``timeline``."""
+
+    _template = environment().get_template("time_layer.js")
+    default_js: ClassVar = [("leaflet_timeline", TIMELINE_JS)]
+
+    def __init__(self, data: PlaceData, style: TimeStyle = TIME, show: bool = True) -> None:
+        super().__init__(name=style.label, overlay=True, control=True, show=show)
+        self._name = "TimeLayer"
+        self.data = data
+        self.options = {"duration": style.duration}
+
+
 def add_place_layers(m: folium.Map, data: PlaceData) -> dict[str, folium.FeatureGroup]:
     """One FeatureGroup per role, plus the heat layer; returns the groups by role."""
     groups = {}
@@ -145,4 +180,6 @@ def add_place_layers(m: folium.Map, data: PlaceData) -> dict[str, folium.Feature
         m.add_child(group)
         groups[style.key] = group
     m.add_child(HeatLayer(data))
+    if data.data.timeline:
+        m.add_child(TimeLayer(data))
     return groups

@@ -35,6 +35,8 @@ GUARDS = {
         "window.L && window.L.MarkerClusterGroup",
     "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js":
         "window.L && window.L.heatLayer",
+    "https://cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js":
+        "window.L && window.L.Timeline",
     "geo:runtime.js": "window.geoMapRuntime",
 }
 

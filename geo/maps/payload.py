@@ -12,6 +12,11 @@ Row layout (``PLACE_FIELDS``)::
 
 ``chain`` indexes ``chains`` (-1: none); ``start``/``end`` are UTF-16 offsets (what JavaScript's
 ``String.slice`` counts) of the highlighted name in the sentence.
+
+``doc_info[i]`` is ``[title, url, date]`` of document ``docs[i]`` (empty strings for a text file; a
+URL that is not http or https is dropped, so a popup never links to ``javascript:``). When documents
+are dated, ``timeline`` is ``{"window": days, "events": [[place row, "YYYY-MM-DD", role, count], ...]}``
+and drives the time slider (see :func:`time_window`); otherwise it is null.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from geo.gazetteer import Gazetteer
 from geo.model import ROLES, Entry, Mention
@@ -35,6 +42,8 @@ ANCHOR_FEATURES = ("city", "town")
 MAX_TARGETS = 4
 COORDINATE_DIGITS = 5
 APPROXIMATE_PREFIX = "approx:"
+#: The time slider aims at about this many windows over the whole period (a window is at least a day).
+TIME_WINDOWS = 30
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
@@ -58,9 +67,12 @@ class MapData:
     places: list[PlaceSummary]
     rows: list[list] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
+    doc_info: list[list[str]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
     chains: list[tuple[str, str]] = field(default_factory=list)
     targets: list[ZoomTarget] = field(default_factory=list)
+    #: ``{"window": days, "events": [...]}`` when documents are dated, else None.
+    timeline: dict | None = None
 
     @property
     def bounds(self) -> Bounds | None:
@@ -83,8 +95,10 @@ class MapData:
             "roles": ROLES,
             "places": self.rows,
             "docs": self.docs,
+            "doc_info": self.doc_info,
             "sentences": self.sentences,
             "chains": self.chains,
+            "timeline": self.timeline,
         }
 
 
@@ -113,6 +127,23 @@ def document_name(doc: str) -> str:
     return (PurePath(doc).name or doc) if doc else ""
 
 
+def link_url(url: str) -> str:
+    """``url`` if a popup may link to it (http or https with a host), else ``""``."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def time_window(first: str, last: str) -> int:
+    """Days a dated mention stays on the map as the slider moves: one day for a month of news, about
+    a thirtieth of the period for longer ones, so that playing the slider never skips a document."""
+    days = (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
+    return max(1, -(-days // TIME_WINDOWS))
+
+
 def utf16_offset(text: str, index: int) -> int:
     prefix = text[: max(0, min(index, len(text)))]
     return len(prefix.encode("utf-16-le")) // 2
@@ -137,13 +168,15 @@ def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> 
     """Summarise ``mentions`` per place and lay them out for the browser."""
     places = summarise(mentions)
     data = MapData(places)
-    doc_index = _Table(data.docs)
+    info = {m.doc: (m.title, link_url(m.url), m.date) for m in mentions if m.title or m.url or m.date}
+    documents: list[tuple[str, str, str, str]] = []
+    doc_index = _Table(documents)
     doc_refs: dict[str, int] = {}
 
     def doc_ref(doc: str) -> int:
         # File names are worked out once a document, not once a mention (pathlib is slow).
         if doc not in doc_refs:
-            doc_refs[doc] = doc_index(document_name(doc))
+            doc_refs[doc] = doc_index((document_name(doc), *info.get(doc, ("", "", ""))))
         return doc_refs[doc]
 
     sentence_index = _Table(data.sentences)
@@ -179,8 +212,33 @@ def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> 
             examples,
         ])
     data.chains[:] = [list(pair) for pair in data.chains]
+    data.docs[:] = [name for name, *_ in documents]
+    data.doc_info[:] = [list(rest) for _, *rest in documents]
+    data.timeline = timeline_of(places)
     data.targets = zoom_targets(places, gazetteer)
     return data
+
+
+def timeline_of(places: Sequence[PlaceSummary]) -> dict | None:
+    """The time slider's events: per place (row index), day and role, the number of mentions."""
+    events = [
+        [row, day, ROLES.index(role) if role in ROLES else len(ROLES) - 1, count]
+        for row, place in enumerate(places)
+        for (day, role), count in sorted(place.by_date.items())
+        if _is_day(day)
+    ]
+    if not events:
+        return None
+    days = sorted({event[1] for event in events})
+    return {"window": time_window(days[0], days[-1]), "first": days[0], "last": days[-1], "events": events}
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def zoom_targets(places: Sequence[PlaceSummary], gazetteer: Gazetteer | None) -> list[ZoomTarget]:

@@ -320,7 +320,7 @@ window.geoMapRuntime = (function () {
       quote.appendChild(mark);
       quote.appendChild(document.createTextNode(sentence.slice(ex[3])));
       setText(item, "role", labels.roles[ex[4]] || "");
-      setText(item, "doc", this.data.docs[ex[0]] || "");
+      this._source(item, ex[0]);
       item.classList.add("geo-example-" + (this.data.roles[ex[4]] || "other"));
       list.appendChild(item);
     }
@@ -328,6 +328,100 @@ window.geoMapRuntime = (function () {
       list.remove();
     }
     return root;
+  };
+
+  /* Only http(s) links: a corpus URL such as javascript:... is shown as text, never followed. */
+  function safeUrl(url) {
+    return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url) ? url : "";
+  }
+
+  function dayOf(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+
+  /* An example's source: the document's title linked to its URL (else its file name), and its date. */
+  Context.prototype._source = function (item, doc) {
+    var info = (this.data.doc_info || [])[doc] || ["", "", ""];
+    var slot = setText(item, "doc", info[0] || this.data.docs[doc] || "");
+    var url = safeUrl(info[1]);
+    if (slot && url) {
+      var link = document.createElement("a");
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      link.textContent = slot.textContent;
+      slot.textContent = "";
+      slot.appendChild(link);
+    }
+    if (info[2]) {
+      setText(item, "date", info[2]);
+      item.querySelector('[data-slot="date"]').setAttribute("datetime", info[2]);
+    } else {
+      item.querySelector('[data-slot="date-part"]').remove();
+    }
+  };
+
+  /* The time layer: each dated mention count of a place is a marker shown while the slider is within
+     `window` days after its date; the slider (leaflet.timeline) sits at the bottom of the map. */
+  Context.prototype.timeLayer = function (group, options) {
+    var timeline = this.data.timeline;
+    if (!timeline) {
+      return null;
+    }
+    var DAY = 86400000;
+    var span = timeline.window * DAY;
+    var self = this;
+    var features = timeline.events.map(function (event) {
+      var row = self.places[event[0]];
+      var start = Date.parse(event[1] + "T00:00:00Z");
+      return {
+        type: "Feature",
+        geometry: { type: "Point", coordinates: [row[F.LON], row[F.LAT]] },
+        properties: { row: event[0], role: event[2], count: event[3], start: start, end: start + span - 1 }
+      };
+    });
+    var layer = L.timeline({ type: "FeatureCollection", features: features }, {
+      pointToLayer: function (feature, latlng) {
+        var row = self.places[feature.properties.row];
+        var style = self.config.layers[feature.properties.role] || self.config.layers[0];
+        var size = markerSize(feature.properties.count);
+        var marker = L.marker(latlng, {
+          keyboard: true,
+          title: row[F.AR] + (row[F.EN] ? " / " + row[F.EN] : "") + " (" + feature.properties.count + ")",
+          icon: new ShapeIcon({
+            paths: self.config.shapes, kind: style.shape, colour: style.colour, iconSize: [size, size],
+            className: "geo-marker geo-time-marker geo-marker-time-" + style.key, placeId: row[F.ID], layer: "time"
+          })
+        });
+        marker.bindPopup(function () {
+          return self.popup(row);
+        }, { maxWidth: 400, minWidth: 260, className: "geo-leaflet-popup", autoPanPadding: [24, 24] });
+        return marker;
+      }
+    });
+    layer.addTo(group);
+    var days = timeline.window;
+    var slider = L.timelineSliderControl({
+      position: "bottomleft",
+      autoPlay: false,
+      enableKeyboardControls: false,
+      showTicks: true,
+      steps: Math.max(1, Math.min(1000, Math.round((layer.end - layer.start) / DAY) + 1)),
+      duration: options.duration,
+      formatOutput: function (ms) {
+        if (!isFinite(ms)) {
+          return "";
+        }
+        return days > 1 ? dayOf(ms - span + DAY) + " \u2013 " + dayOf(ms) : dayOf(ms);
+      }
+    });
+    slider.addTo(this.map);
+    slider.addTimelines(layer);
+    slider.getContainer().classList.add("geo-time-slider");
+    slider.getContainer().setAttribute("dir", "ltr");
+    this.timeline = layer;
+    this.slider = slider;
+    return layer;
   };
 
   Context.prototype._addControls = function () {

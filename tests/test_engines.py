@@ -1,0 +1,117 @@
+"""The engines give exactly the single-process output: a pool of local processes, and Dask on a
+2-worker LocalCluster (dashboard off, loopback only). Bad documents fail alone, on any engine."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+from conftest import run_geo
+from seeds import seeds_directory
+
+from geo.batch import RunOptions, RunReport, corpus_mentions, record
+from geo.corpus import Document
+from geo.engines import DaskEngine, ParserState, ProcessEngine, extract_batch, make_engine, text_chunks
+
+SEEDS = sorted(seeds_directory().glob("*.txt"))
+DOCUMENTS = 150
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """150 seed articles with varied ids and dates, two broken rows, and a text file."""
+    folder = tmp_path_factory.mktemp("engines")
+    path = folder / "corpus.jsonl"
+    texts = [p.read_text(encoding="utf-8-sig") for p in SEEDS]
+    with path.open("w", encoding="utf-8") as stream:
+        for i in range(DOCUMENTS):
+            item = {"id": f"n-{i:04d}", "text": texts[i % len(texts)], "date": f"2016-12-{1 + i % 28:02d}",
+                    "title": f"Report {i}", "url": f"https://news.example/{i}"}
+            stream.write(json.dumps(item, ensure_ascii=False) + "\n")
+            if i == 70:
+                stream.write('{"id": "broken", "text": null}\n{oops\n')
+    (folder / "z.txt").write_text("قصف على حلب", encoding="utf-8")
+    return [str(path), str(folder / "z.txt")]
+
+
+def run(parser, paths, engine=None) -> tuple[list[dict], RunReport]:
+    report = RunReport()
+    options = RunOptions(engine="inline")
+    return [record(m) for m in corpus_mentions(parser, paths, options, report, engine=engine)], report
+
+
+@pytest.fixture(scope="module")
+def single(geoparser, corpus):
+    return run(geoparser, corpus)
+
+
+def _same(records, report, single):
+    expected, expected_report = single
+    assert records == expected  # same mentions, same order
+    def by_doc(r):
+        return (r["doc"], r["start"])
+
+    assert sorted(records, key=by_doc) == sorted(expected, key=by_doc)
+    assert (report.documents, report.mentions) == (expected_report.documents, expected_report.mentions)
+    assert [str(f) for f in report.failures] == [str(f) for f in expected_report.failures]
+
+
+def test_single_process_reference(single):
+    records, report = single
+    assert report.documents == DOCUMENTS + 3 and report.failed == 2
+    assert {r["doc"] for r in records} >= {"n-0000", "n-0149"} and records[-1]["place_id"] == "sy-aleppo"
+
+
+def test_a_pool_of_two_processes_gives_exactly_the_single_process_output(geoparser, corpus, single):
+    records, report = run(geoparser, corpus, ProcessEngine(workers=2))
+    _same(records, report, single)
+
+
+def test_dask_on_a_two_worker_local_cluster_gives_exactly_the_single_process_output(geoparser, corpus, single):
+    engine = DaskEngine(workers=2, cluster_options={"threads_per_worker": 1, "processes": True,
+                                                    "dashboard_address": None, "host": "127.0.0.1"})
+    records, report = run(geoparser, corpus, engine)
+    _same(records, report, single)
+
+
+def test_the_parser_state_rebuilds_the_same_parser(geoparser):
+    state = pickle.loads(pickle.dumps(ParserState.of(geoparser)))
+    text = SEEDS[0].read_text(encoding="utf-8-sig")
+    assert [record(m) for m in state.build().extract(text, "a")] == [record(m) for m in geoparser.extract(text, "a")]
+
+
+def test_a_document_that_breaks_the_extractor_fails_alone(geoparser):
+    class Exploding:
+        def __getattr__(self, name):
+            return getattr(geoparser, name)
+
+        def extract(self, text, doc="", offset=0):
+            if "boom" in text:
+                raise RuntimeError("kaboom")
+            return geoparser.extract(text, doc, offset)
+
+    result = extract_batch(Exploding(), [Document("a", "قصف على حلب"), Document("b", "boom", origin="c.jsonl:2"),
+                                         Document("c", "محادثات في جنيف")])
+    assert [m.doc for m in result.mentions] == ["a", "c"] and result.documents == 3
+    assert [str(f) for f in result.failures] == ["c.jsonl:2 (id 'b'): extraction failed: RuntimeError: kaboom"]
+
+
+def test_long_documents_are_cut_at_line_breaks():
+    text = ("سطر " * 30 + "\n") * 100
+    chunks = list(text_chunks(text, size=1000))
+    assert "".join(c for _, c in chunks) == text and all(c.endswith("\n") for _, c in chunks)
+    assert [o for o, _ in chunks] == [sum(len(c) for _, c in chunks[:i]) for i in range(len(chunks))]
+
+
+def test_engine_choice_and_cli_flags(corpus):
+    assert isinstance(make_engine("auto", workers=1), type(make_engine("inline")))
+    from geo.errors import UsageError
+
+    with pytest.raises(UsageError):
+        make_engine("process", scheduler="tcp://127.0.0.1:1")
+    result = run_geo("extract", *corpus, "--workers", "2", "--engine", "process", env={"GEO_NO_WORLD": "1"})
+    assert result.returncode == 1
+    mentions = len(result.stdout.splitlines())
+    assert result.stderr.splitlines()[-1] == f"{DOCUMENTS + 3} documents, {mentions} mentions, 2 failed"
+    assert "(id 'broken'): missing text" in result.stderr

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_extract import machine  # noqa: E402
+from bench_extract import append_results, machine  # noqa: E402
 
 CORPUS = Path(os.environ.get("GEO_ANERCORP") or ROOT.parent / "shared" / "benchmarks" / "anercorp")
 
@@ -64,9 +64,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:
-        target = ROOT / "bench" / "results" / "anercorp.md"
-        previous = target.read_text(encoding="utf-8") if target.exists() else "# ANERcorp recognition\n\n"
-        target.write_text(previous + text + "\n", encoding="utf-8")
+        append_results("anercorp.md", "ANERcorp recognition", text)
 
 
 if __name__ == "__main__":

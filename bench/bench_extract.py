@@ -43,6 +43,13 @@ def machine() -> str:
     return f"{model or platform.processor()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def append_results(name: str, title: str, text: str) -> None:
+    """Append a dated report to bench/results/NAME (created with ``title`` as its heading)."""
+    target = ROOT / "bench" / "results" / name
+    previous = target.read_text(encoding="utf-8") if target.exists() else f"# {title}\n\n"
+    target.write_text(previous + text + "\n", encoding="utf-8")
+
+
 def throughput(rounds: int) -> dict:
     from geo.pipeline import Geoparser
 
@@ -104,9 +111,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:
-        out = ROOT / "bench" / "results" / "extract.md"
-        previous = out.read_text(encoding="utf-8") if out.exists() else "# Extraction benchmarks\n\n"
-        out.write_text(previous + text + "\n", encoding="utf-8")
+        append_results("extract.md", "Extraction benchmarks", text)
 
 
 if __name__ == "__main__":

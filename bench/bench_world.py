@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_extract import machine, seeds  # noqa: E402
+from bench_extract import append_results, machine, seeds  # noqa: E402
 
 
 def best_rate(function, texts: list[str], rounds: int) -> float:
@@ -135,9 +135,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:
-        target = ROOT / "bench" / "results" / "world.md"
-        previous = target.read_text(encoding="utf-8") if target.exists() else "# World layer benchmarks\n\n"
-        target.write_text(previous + text + "\n", encoding="utf-8")
+        append_results("world.md", "World layer benchmarks", text)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from geo.arabic import name_key
 from geo.lexicon import DATA, Lexicon, word_forms
 from geo.model import Entry
 from geo.recognize import MASK, Match, mask_names
-from geo.resolve import NEAR_WORDS, Resolution, previous_word
+from geo.resolve import NEAR_WORDS, Resolution
 
 MAX_NAME_WORDS = 3
 #: A container must begin within this many characters after the name.
@@ -163,8 +163,8 @@ def _name_before_container(index, matches, resolutions, masked, words, lexicon) 
     entry = resolutions[index].entry
     word_start = match.norm_start - len(match.clitic)
     via_clitic = match.clitic.endswith("ب") and entry.feature in ("region", "city", "town", "admin1")
-    if not via_clitic and not any(f in NEAR_WORDS for f in word_forms(previous_word(masked, word_start))):
-        return None  # the common case, decided without splitting the text
+    if not via_clitic and not resolutions[index].near:
+        return None  # the common case, decided without looking at the text
     before = masked[max(0, word_start - 60) : word_start].split()
     if via_clitic:
         tokens = before

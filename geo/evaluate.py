@@ -90,11 +90,7 @@ class Report:
 def read_conll(path: str | Path, ignore_first_token: bool = False) -> Iterator[GoldDocument]:
     """Sentences of a CoNLL-style file as gold documents (LOC spans only)."""
     tokens: list[tuple[str, str]] = []
-    try:
-        stream = open(path, encoding="utf-8-sig")  # noqa: SIM115 - closed below
-    except OSError as error:
-        raise InputError(str(path), f"cannot read: {error.strerror or error}") from None
-    with stream:
+    with _open(path) as stream:
         for number, line in enumerate(stream, start=1):
             parts = line.split()
             if not parts:
@@ -125,12 +121,16 @@ def _conll_document(tokens: list[tuple[str, str]], ignore_first_token: bool) -> 
     return GoldDocument(" ".join(pieces), spans, scored_from)
 
 
-def read_jsonl(path: str | Path) -> Iterator[GoldDocument]:
+def _open(path: str | Path):
+    """A gold file opened for reading, or an :class:`InputError` naming it."""
     try:
-        stream = open(path, encoding="utf-8-sig")  # noqa: SIM115 - closed below
+        return open(path, encoding="utf-8-sig")
     except OSError as error:
         raise InputError(str(path), f"cannot read: {error.strerror or error}") from None
-    with stream:
+
+
+def read_jsonl(path: str | Path) -> Iterator[GoldDocument]:
+    with _open(path) as stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue

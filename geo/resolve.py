@@ -41,6 +41,8 @@ class Resolution:
     confidence: float
     precision: int
     reason: str
+    #: A "near" word (قرب، شرق، ريف ...) stands right before the name.
+    near: bool = False
 
 
 def previous_word(scan: str, position: int) -> str:
@@ -144,7 +146,7 @@ class Resolver:
                 confidence = 0.98
             if reason == "prior" and len({c.feature for c in candidates[:2]}) == 1:
                 confidence = 0.5
-            resolutions.append(Resolution(chosen, confidence, precision_of(chosen, near), reason))
+            resolutions.append(Resolution(chosen, confidence, precision_of(chosen, near), reason, near))
         return resolutions
 
     def _candidates(self, ids: tuple[str, ...]) -> list[Entry]:

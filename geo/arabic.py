@@ -111,6 +111,9 @@ class Normalised:
     source: str
     text: str
     offsets: array | np.ndarray | None
+    #: :func:`word_boundaries` of ``text`` when :func:`normalise` was asked for it (the recogniser
+    #: needs both, and making both from one array of code points saves a pass over the text).
+    boundaries: str | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of the folded text to the source text.
@@ -134,25 +137,26 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
-def _lookup_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per Basic Multilingual Plane code point: folded code, dropped?, resized?, word character?"""
+def _lookup_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per Basic Multilingual Plane code point: folded code; what folding does to it (0 keeps one
+    character, 1 drops it, 2 makes several characters of it); word character?"""
     fold_to = np.arange(0x10000, dtype=np.uint32)
-    drop = np.zeros(0x10000, dtype=bool)
-    resize = np.zeros(0x10000, dtype=bool)
+    effect = np.zeros(0x10000, dtype=np.uint8)
     for code, replacement in _TABLE.items():
         if code >= 0x10000:
             continue
         if replacement == "":
-            drop[code] = True
+            effect[code] = _DROPPED
         elif len(replacement) == 1:
             fold_to[code] = ord(replacement)
         else:
-            resize[code] = True
+            effect[code] = _RESIZED
     word = np.fromiter((chr(c).isalnum() for c in range(0x10000)), dtype=bool, count=0x10000)
-    return fold_to, drop, resize, word
+    return fold_to, effect, word
 
 
-_FOLD_TO, _DROP, _RESIZE, _WORD = _lookup_tables()
+_DROPPED, _RESIZED = 1, 2
+_FOLD_TO, _EFFECT, _WORD = _lookup_tables()
 
 
 def _codes(text: str) -> np.ndarray:
@@ -163,26 +167,41 @@ def _text(codes: np.ndarray) -> str:
     return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-def normalise(text: str) -> Normalised:
-    """Fold ``text`` for matching and keep a map back to the original character offsets.
+def _boundaries(codes: np.ndarray, in_bmp: bool) -> str:
+    if in_bmp:
+        return _text(np.where(_WORD[codes], codes, 32))
+    bmp = codes < 0x10000
+    return _text(np.where(_WORD[np.where(bmp, codes, 0)] & bmp, codes, 32))
+
+
+def normalise(text: str, *, boundaries: bool = False) -> Normalised:
+    """Fold ``text`` for matching and keep a map back to the original character offsets; with
+    ``boundaries``, also give :func:`word_boundaries` of the folded text.
 
     The common path folds with lookup tables over the code points (NumPy), several times faster
     than ``str.translate`` with a dict; text holding characters that fold to several characters
     (ligature presentation forms) takes the character-by-character path.
     """
     if not text:
-        return Normalised(text, "", None)
+        return Normalised(text, "", None, "" if boundaries else None)
     codes = _codes(text)
-    in_bmp = codes < 0x10000
-    index = np.where(in_bmp, codes, 0)
-    if _RESIZE[index].any():
-        return _normalise_slowly(text)
-    folded = np.where(in_bmp, _FOLD_TO[index], codes)
-    drop = _DROP[index] & in_bmp
-    if not drop.any():
-        return Normalised(text, _text(folded), None)
-    keep = ~drop
-    return Normalised(text, _text(folded[keep]), np.flatnonzero(keep))
+    in_bmp = int(codes.max()) < 0x10000
+    index = codes if in_bmp else np.where(codes < 0x10000, codes, 0)
+    effect = _EFFECT[index]
+    if not in_bmp:
+        effect[codes >= 0x10000] = 0  # characters beyond the BMP (emoji ...) are kept as they are
+    offsets = None
+    if effect.any():
+        if (effect == _RESIZED).any():
+            norm = _normalise_slowly(text)
+            if boundaries:
+                return Normalised(norm.source, norm.text, norm.offsets, word_boundaries(norm.text))
+            return norm
+        keep = effect == 0
+        offsets = np.flatnonzero(keep)
+        codes, index = codes[keep], index[keep]
+    folded = _FOLD_TO[index] if in_bmp else np.where(codes < 0x10000, _FOLD_TO[index], codes)
+    return Normalised(text, _text(folded), offsets, _boundaries(folded, in_bmp) if boundaries else None)
 
 
 def _normalise_slowly(text: str) -> Normalised:
@@ -198,6 +217,26 @@ def _normalise_slowly(text: str) -> Normalised:
     return Normalised(text, folded, offsets)
 
 
+def char_table(chars: str) -> np.ndarray:
+    """A lookup table for :func:`positions_of`: True at the code point of each of ``chars``."""
+    table = np.zeros(0x10000, dtype=bool)
+    for char in chars:
+        table[ord(char)] = True
+    return table
+
+
+def positions_of(text: str, table: np.ndarray) -> np.ndarray:
+    """Offsets of the characters of ``text`` that ``table`` (from :func:`char_table`) marks.
+
+    A table look-up per code point in NumPy: several times faster than a regular expression's
+    ``finditer``, which builds a match object for every comma and full stop of an article.
+    """
+    if not text:
+        return np.zeros(0, dtype=np.intp)
+    codes = _codes(text)
+    return np.flatnonzero(table[np.minimum(codes, 0xFFFF)])
+
+
 def word_boundaries(folded: str) -> str:
     """Replace every character that cannot be part of a word by a space, keeping the length.
 
@@ -208,9 +247,7 @@ def word_boundaries(folded: str) -> str:
     if not folded:
         return folded
     codes = _codes(folded)
-    in_bmp = codes < 0x10000
-    word = _WORD[np.where(in_bmp, codes, 0)] & in_bmp
-    return _text(np.where(word, codes, 32))
+    return _boundaries(codes, int(codes.max()) < 0x10000)
 
 
 def is_arabic_name(text: str) -> bool:

@@ -18,18 +18,23 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import ahocorasick
+
 from geo.arabic import name_key
+from geo.clitics import PROCLITICS
 from geo.lexicon import DATA, Lexicon, word_forms
 from geo.model import Entry
 from geo.recognize import MASK, Match, mask_names
 from geo.resolve import NEAR_WORDS, Resolution
 
 MAX_NAME_WORDS = 3
+#: Features of a place that, after ب, is the container of an unknown name before it (X بريف حلب).
+CONTAINER_FEATURES = frozenset({"region", "city", "town", "admin1"})
 #: A container must begin within this many characters after the name.
 CONTAINER_GAP = 30
 CLAUSE_END = re.compile(r"[.!?؟؛:\n،,\"«»()\[\]]")
@@ -51,8 +56,19 @@ class DiscoveryWords:
     in_name: frozenset[str]
     stops: frozenset[str]
     common: frozenset[str]
-    #: A trigger word behind at most two clitic letters, as a whole word of the scanned text.
-    pattern: re.Pattern
+    #: Every trigger behind every clitic sequence, as a whole word (" " + clitic + trigger + " "),
+    #: the value (clitic length, trigger): one pass in C over the text rather than a regular
+    #: expression tried at every character.
+    automaton: ahocorasick.Automaton
+
+    def triggers_in(self, masked: str) -> Iterator[tuple[int, int, int, str]]:
+        """(word start, trigger start, trigger end, trigger) of each trigger word in ``masked``."""
+        for last, (clitic_length, trigger) in self.automaton.iter(" " + masked):
+            # ``last`` indexes the padded text: there it is the space after the word, so in
+            # ``masked`` the word ends at ``last - 1``.
+            end = last - 1
+            trigger_start = end - len(trigger)
+            yield trigger_start - clitic_length, trigger_start, end, trigger
 
 
 @cache
@@ -64,11 +80,20 @@ def discovery_words() -> DiscoveryWords:
             triggers[name_key(row["word"])] = row["feature"].strip()
             if row.get("in_name", "").strip() == "yes":
                 in_name.add(name_key(row["word"]))
-    alternatives = "|".join(sorted(map(re.escape, triggers), key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\S)(?:[وف]?[بلك]?)({alternatives})(?=\s)")
+    keys: dict[str, tuple[int, str]] = {}
+    for trigger in triggers:
+        for clitic in PROCLITICS:
+            key = f" {clitic}{trigger} "
+            # A word read two ways (clitic + trigger, or a longer trigger) takes the longer clitic.
+            if key not in keys or keys[key][0] < len(clitic):
+                keys[key] = (len(clitic), trigger)
+    automaton = ahocorasick.Automaton()
+    for key, value in keys.items():
+        automaton.add_word(key, value)
+    automaton.make_automaton()
     stops = frozenset(_words(DATA / "name_stops.txt"))
     common = frozenset(_words(DATA / "common_words.txt"))
-    return DiscoveryWords(triggers, frozenset(in_name), stops, common, pattern)
+    return DiscoveryWords(triggers, frozenset(in_name), stops, common, automaton)
 
 
 def _words(path: Path) -> list[str]:
@@ -98,21 +123,23 @@ def discover(
     scan: str,
     source_span,
     lexicon: Lexicon,
+    masked: str | None = None,
 ) -> list[Unresolved]:
     """Unknown place names in one document (spans in folded text, mapped to the source by
-    ``source_span``), each with its guessed feature and known container, if any."""
+    ``source_span``), each with its guessed feature and known container, if any. ``masked`` is
+    :func:`~geo.recognize.mask_names` of ``matches`` over ``scan`` when the caller has it."""
     words = discovery_words()
-    masked = mask_names(matches, scan)
+    if masked is None:
+        masked = mask_names(matches, scan)
     found: list[Unresolved] = []
     taken: set[int] = set()
-    for trigger in words.pattern.finditer(masked):
-        name_words = _name_after(masked, norm_text, trigger.end(), words, lexicon)
+    for word_start, trigger_start, trigger_end, word in words.triggers_in(masked):
+        name_words = _name_after(masked, norm_text, trigger_end, words, lexicon)
         if not name_words:
             continue
-        word = trigger.group(1)
         start, end = name_words[0][0], name_words[-1][1]
         if word in words.in_name:
-            start = trigger.start(1)
+            start = trigger_start
         if start in taken:
             continue
         unknown = _unresolved(
@@ -120,12 +147,14 @@ def discover(
         )
         # تل، جبل، سد ... are also ordinary words (سد الفجوة: "close the gap"): such a name needs a
         # container or a preposition before it.
-        before = masked[max(0, trigger.start() - 30) : trigger.start()].split()
+        before = masked[max(0, word_start - 30) : word_start].split()
         if word in words.in_name and unknown.container is None and not (before and before[-1] in LEADING_WORDS):
             continue
         taken.add(start)
         found.append(unknown)
-    for index, _match in enumerate(matches):
+    for index, resolution in enumerate(resolutions):
+        if not resolution.near and resolution.entry.feature not in CONTAINER_FEATURES:
+            continue  # the common case, decided without a call
         candidate = _name_before_container(index, matches, resolutions, masked, words, lexicon)
         if candidate is None or candidate[0] in taken:
             continue
@@ -162,7 +191,7 @@ def _name_before_container(index, matches, resolutions, masked, words, lexicon) 
     match = matches[index]
     entry = resolutions[index].entry
     word_start = match.norm_start - len(match.clitic)
-    via_clitic = match.clitic.endswith("ب") and entry.feature in ("region", "city", "town", "admin1")
+    via_clitic = match.clitic.endswith("ب") and entry.feature in CONTAINER_FEATURES
     if not via_clitic and not resolutions[index].near:
         return None  # the common case, decided without looking at the text
     before = masked[max(0, word_start - 60) : word_start].split()
@@ -210,15 +239,15 @@ def _unresolved(start, end, feature, trigger, matches, resolutions, masked, norm
     return Unresolved(Match(start, end, source_start, source_end, (), ""), feature, container, trigger)
 
 
-def approximate_resolution(unresolved: Unresolved) -> tuple[Entry, float, int, str]:
+def approximate_resolution(unresolved: Unresolved) -> Resolution:
     """The pseudo-entry, confidence, precision and reason of an unknown name: at its container with
     precision 2 (3 for a province or country), or without coordinates."""
     container = unresolved.container
     if container is None:
         entry = Entry("", "", "", unresolved.feature, float("nan"), float("nan"))
-        return entry, 0.2, 3, "unresolved; no known container"
+        return Resolution(entry, 0.2, 3, "unresolved; no known container")
     precision = 3 if container.feature in ("admin1", "country", "continent") else 2
     entry = Entry(
         "", "", "", unresolved.feature, container.lat, container.lon, parent=container.id, country=container.country
     )
-    return entry, 0.4, precision, f"unresolved; approximate: placed at container {container.id}"
+    return Resolution(entry, 0.4, precision, f"unresolved; approximate: placed at container {container.id}")

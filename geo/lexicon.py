@@ -18,8 +18,11 @@ from geo.errors import GeoError
 
 DATA = Path(__file__).resolve().parent / "data"
 ROLE_PRIORITY = ("conflict", "diplomatic")
-#: Marks a word not yet looked up in :attr:`Lexicon.single_word_cues`.
-UNKNOWN = object()
+#: In :attr:`Lexicon.single_word_cues`: the word starts a phrase cue, so only :meth:`Lexicon.cue_at`,
+#: which sees the words after it, can say which cue (if any) starts there.
+PHRASE = object()
+#: Bound on each per-word cache, so a long-running process over an endless stream stays small.
+WORD_CACHE_LIMIT = 50_000
 
 
 def _extra(variable: str) -> list[Path]:
@@ -50,8 +53,11 @@ def _phrases(path: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Cue:
+    """One cue of ``cues.csv``. Compared by identity: each is loaded once, and the role stage
+    compares cues against a marker in lists many times a document."""
+
     role: str
     #: Folded cue words (one for a single-word cue, several for a phrase).
     words: tuple[str, ...]
@@ -89,8 +95,9 @@ class Lexicon:
     _prefix: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
     _longest: int = 0
     _cache: dict[str, tuple[Cue, ...]] = field(default_factory=dict, repr=False)
-    #: Word -> its cue (or None) for words that start no phrase cue: the fast path of :meth:`cue_at`.
-    single_word_cues: dict[str, Cue | None] = field(default_factory=dict, repr=False)
+    _place_words: dict[str, bool] = field(default_factory=dict, repr=False)
+    #: Word -> its cue, None, or :data:`PHRASE`: the fast path of :meth:`cue_at` (see :meth:`learn`).
+    single_word_cues: dict[str, object] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -141,6 +148,17 @@ class Lexicon:
     def is_locative(self, token: str) -> bool:
         return any(form in self.locatives for form in word_forms(token)) or token in self.triggers
 
+    def announces_place(self, token: str) -> bool:
+        """A locative or a place-type word (في، من، إلى، مدينة ...): what follows it is a place, not a
+        government (cached per word: the role stage asks for almost every capital)."""
+        cached = self._place_words.get(token)
+        if cached is None:
+            cached = self.is_locative(token) or bool(self.trigger_features(token))
+            if len(self._place_words) > WORD_CACHE_LIMIT:
+                self._place_words.clear()
+            self._place_words[token] = cached
+        return cached
+
     def _first_word_cues(self, token: str) -> tuple[Cue, ...]:
         """Cues whose first word matches ``token``; cached, since news repeats its words."""
         cached = self._cache.get(token)
@@ -157,18 +175,31 @@ class Lexicon:
             for size in range(2, min(len(form), self._longest) + 1):
                 found.extend(self._prefix.get(form[:size], ()))
         result = tuple(sorted(dict.fromkeys(found), key=lambda c: (-len(c.words), ROLE_PRIORITY.index(c.role))))
-        if len(self._cache) > 50_000:
+        if len(self._cache) > WORD_CACHE_LIMIT:
             self._cache.clear()
         self._cache[token] = result
         return result
 
+    def learn(self, words: Iterable[str]) -> None:
+        """Put every word of ``words`` into :attr:`single_word_cues`, so that the cue of each is one
+        look-up (``map(single_word_cues.get, words)``, with no Python code run per word)."""
+        single = self.single_word_cues
+        missing = set(words).difference(single)
+        if not missing:
+            return
+        if len(single) + len(missing) > WORD_CACHE_LIMIT:
+            single.clear()
+            missing = set(words)
+        for word in missing:
+            candidates = self._first_word_cues(word)
+            if any(len(cue.words) > 1 for cue in candidates):
+                single[word] = PHRASE
+            else:
+                single[word] = candidates[0] if candidates else None
+
     def cue_at(self, tokens: list[str], index: int) -> Cue | None:
         """The cue that starts at ``tokens[index]``, if any (longer phrases first, then conflict)."""
         candidates = self._first_word_cues(tokens[index])
-        if all(len(cue.words) == 1 for cue in candidates):
-            if len(self.single_word_cues) > 50_000:
-                self.single_word_cues.clear()
-            self.single_word_cues[tokens[index]] = candidates[0] if candidates else None
         for cue in candidates:
             if len(cue.words) == 1:
                 return cue

@@ -10,23 +10,27 @@ from __future__ import annotations
 import codecs
 import math
 import os
-import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from geo.arabic import normalise
+import numpy as np
+
+from geo.arabic import char_table, normalise, positions_of
 from geo.discover import approximate_resolution, discover
 from geo.errors import InputError, UsageError
 from geo.gazetteer import Gazetteer
 from geo.lexicon import Lexicon
 from geo.model import Mention
-from geo.recognize import PlaceIndex, scan_text
-from geo.resolve import Resolution, Resolver
+from geo.recognize import PlaceIndex, mask_names, scan_text
+from geo.resolve import Resolver
 from geo.roles import assign_roles
 
-SENTENCE_BREAKS = re.compile(r"[.!?؟\n]+")
+#: A run of these ends a sentence.
+SENTENCE_END = ".!?؟\n"
+_SENTENCE_TABLE = char_table(SENTENCE_END)
 #: Popups show at most this many characters of a sentence on each side of the mention.
 SENTENCE_CONTEXT = 160
 CHUNK_CHARS = 1 << 20
@@ -67,57 +71,50 @@ class Geoparser:
         """Every place mention in ``text``. ``offset`` is added to the spans (for chunks of a file)."""
         if not text:
             return []
-        norm = normalise(text)
-        scan = scan_text(norm.text)
+        norm = normalise(text, boundaries=True)
+        scan = scan_text(norm)
         matches = self.index.find(norm, scan)
-        resolved = self.resolver.resolve(matches, norm.text, scan) if matches else []
-        kept = [i for i, r in enumerate(resolved) if r is not None]
-        matches = [matches[i] for i in kept]
-        resolutions: list[Resolution] = [resolved[i] for i in kept]
-        found = [
-            (match, resolution.entry, resolution.confidence, resolution.precision, resolution.reason)
-            for match, resolution in zip(matches, resolutions, strict=True)
-        ]
+        resolutions = self.resolver.resolve(matches, norm.text, scan) if matches else []
+        if None in resolutions:
+            kept = [i for i, r in enumerate(resolutions) if r is not None]
+            matches = [matches[i] for i in kept]
+            resolutions = [resolutions[i] for i in kept]
+        masked = mask_names(matches, scan)
         if self.discover:
-            for unknown in discover(matches, resolutions, norm.text, scan, norm.span, self.lexicon):
-                found.append((unknown.match, *approximate_resolution(unknown)))
-            found.sort(key=lambda item: item[0].norm_start)
-        if not found:
+            unknowns = discover(matches, resolutions, norm.text, scan, norm.span, self.lexicon, masked)
+            if unknowns:
+                placed = [(u.match, approximate_resolution(u)) for u in unknowns]
+                merged = sorted([*zip(matches, resolutions, strict=True), *placed], key=lambda pair: pair[0].norm_start)
+                matches = [pair[0] for pair in merged]
+                resolutions = [pair[1] for pair in merged]
+                masked = mask_names(matches, scan)
+        if not matches:
             return []
-        roles = assign_roles([f[0] for f in found], [f[1] for f in found], norm.text, scan, self.lexicon)
+        roles = assign_roles(matches, [r.entry for r in resolutions], norm.text, scan, self.lexicon, masked)
         sentences = _SentenceFinder(text)
         mentions = []
-        for (match, entry, confidence, precision, reason), role in zip(found, roles, strict=True):
-            sentence, sentence_start = sentences.around(match.start, match.end)
-            surface = text[match.start : match.end]
-            known = bool(entry.id)
-            placed = known or not math.isnan(entry.lat)
-            mentions.append(
+        append = mentions.append
+        for match, resolution, role in zip(matches, resolutions, roles, strict=True):
+            entry = resolution.entry
+            start, end = match.start, match.end
+            sentence, sentence_start = sentences.around(start, end)
+            surface = text[start:end]
+            reason = resolution.reason + ("; metonymy" if role.metonymy else "")
+            if entry.id:
+                lat, lon, name_ar, status, container = entry.lat, entry.lon, entry.name_ar, "resolved", ""
+            else:
+                placed = not math.isnan(entry.lat)
+                lat, lon = (entry.lat, entry.lon) if placed else (None, None)
+                name_ar, status, container = surface, "unresolved", entry.parent
+            # Positional, in Mention's field order: with 22 keywords, building a Mention cost more
+            # than finding, resolving and classifying it.
+            append(
                 Mention(
-                    start=match.start + offset,
-                    end=match.end + offset,
-                    surface=surface,
-                    place_id=entry.id,
-                    name_ar=entry.name_ar if known else surface,
-                    name_en=entry.name_en,
-                    feature=entry.feature,
-                    lat=entry.lat if placed else None,
-                    lon=entry.lon if placed else None,
-                    country=entry.country,
-                    role=role.role,
-                    cue=role.cue,
-                    confidence=confidence,
-                    precision=precision,
-                    reason=reason + ("; metonymy" if role.metonymy else ""),
-                    status="resolved" if known else "unresolved",
-                    doc=doc,
-                    sentence=sentence,
-                    sentence_start=sentence_start,
-                    clitic=match.clitic,
-                    candidates=match.ids,
-                    container=entry.parent if not known else "",
+                    start + offset, end + offset, surface, entry.id, name_ar, entry.name_en, entry.feature,
+                    lat, lon, entry.country, role.role, role.cue, resolution.confidence, resolution.precision,
+                    reason, status, doc, sentence, sentence_start, match.clitic, match.ids, container,
                 )
-            )
+            )  # fmt: skip
         return mentions
 
     def iter_file(
@@ -230,14 +227,32 @@ class _SentenceFinder:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.breaks = [m.end() for m in SENTENCE_BREAKS.finditer(text)]
+        # Just past each run of sentence-ending characters (NumPy: a regular expression's finditer
+        # cost as much as the rest of the sentence work).
+        ends = positions_of(text, _SENTENCE_TABLE)
+        if len(ends):
+            ends = ends[np.append(np.diff(ends) != 1, True)]
+        self.breaks = (ends + 1).tolist()
+        #: Sentence number -> (its start, its end, the stripped sentence, where that starts): the
+        #: answer for every mention the whole sentence fits around, which is most of them.
+        self._whole: dict[int, tuple[int, int, str, int]] = {}
 
     def around(self, start: int, end: int) -> tuple[str, int]:
-        import bisect
-
-        position = bisect.bisect_right(self.breaks, start)
-        sentence_start = self.breaks[position - 1] if position > 0 else 0
-        sentence_end = self.breaks[position] if position < len(self.breaks) else len(self.text)
+        """The sentence holding ``text[start:end]`` and the mention's offset inside it."""
+        position = bisect_right(self.breaks, start)
+        whole = self._whole.get(position)
+        if whole is not None:
+            sentence_start, sentence_end, sentence, stripped_start = whole
+        else:
+            sentence_start = self.breaks[position - 1] if position > 0 else 0
+            sentence_end = self.breaks[position] if position < len(self.breaks) else len(self.text)
+            raw = self.text[sentence_start:sentence_end]
+            stripped = raw.lstrip(" \t\r\n,،;؛-")
+            sentence, stripped_start = stripped.rstrip(), sentence_start + len(raw) - len(stripped)
+            self._whole[position] = (sentence_start, sentence_end, sentence, stripped_start)
+        if start - SENTENCE_CONTEXT <= sentence_start and end <= sentence_end <= end + SENTENCE_CONTEXT:
+            return sentence, start - stripped_start
+        # A long sentence: a window of it around the mention.
         sentence_start = max(sentence_start, start - SENTENCE_CONTEXT)
         sentence_end = min(max(sentence_end, end), end + SENTENCE_CONTEXT)
         raw = self.text[sentence_start:sentence_end]

@@ -37,9 +37,13 @@ class IndexKey(NamedTuple):
     blocked: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Match:
-    """A recognised name: its span in the folded text and in the source, and what it may mean."""
+    """A recognised name: its span in the folded text and in the source, and what it may mean.
+
+    Immutable in spirit; not ``frozen`` because a frozen dataclass costs about six times as much to
+    build, and one is built for every name in every document.
+    """
 
     norm_start: int
     norm_end: int
@@ -55,6 +59,7 @@ class PlaceIndex:
     """The compiled index: build once per gazetteer, then :meth:`find` in any number of texts."""
 
     automaton: ahocorasick.Automaton
+    #: :class:`IndexKey` per automaton value (plain tuples of its fields once loaded from the cache).
     keys: list[IndexKey] = field(default_factory=list)
 
     @classmethod
@@ -110,8 +115,9 @@ class PlaceIndex:
         return self.automaton, [tuple(key) for key in self.keys]
 
     def __setstate__(self, state: tuple) -> None:
-        self.automaton, keys = state
-        self.keys = [IndexKey._make(key) for key in keys]
+        # Plain tuples in IndexKey's field order: :meth:`find` unpacks them, and turning 100,000 of
+        # them back into NamedTuples cost a tenth of a second of every cached load.
+        self.automaton, self.keys = state
 
     def find(self, text: str | Normalised, scan: str | None = None) -> list[Match]:
         """Every place-name span in ``text``, clitics left outside the span, longest match first.
@@ -121,25 +127,34 @@ class PlaceIndex:
         norm = text if isinstance(text, Normalised) else normalise(text)
         if scan is None:
             scan = scan_text(norm.text)
-        padded = " " + scan  # padded[i + 1] == scan[i]
+        # padded[i + 1] == scan[i]. The final character is in no key: pyahocorasick's iter_long drops
+        # a match still pending when the text ends inside a longer key ("... مدينه حلب" with
+        # "مدينه حلب الجديده" in the index), and a character that fails every transition flushes it.
+        padded = " " + scan + END_OF_TEXT
         keys = self.keys
         automaton = self.automaton
+        # With nothing dropped by folding (no diacritics, tatweel or controls: most news text), folded
+        # and source offsets are the same and no span needs mapping.
+        span = None if norm.offsets is None else norm.span
         found: list[Match] = []
+        append = found.append
         for last, index in automaton.iter_long(padded):
-            slot = keys[index]
+            length, clitic, ids, blocked = keys[index]
             if padded[last + 1] != " ":
                 # The longest key runs into a longer word (حلب الجديدهX): fall back to the longest
                 # shorter key that ends at a word boundary inside it.
-                key_start = last - len(slot.clitic) - slot.length
-                slot, last = _shorter_key(automaton, keys, padded, key_start, last)
+                slot, last = _shorter_key(automaton, keys, padded, last - len(clitic) - length, last)
                 if slot is None:
                     continue
-            if slot.blocked:
+                length, clitic, ids, blocked = slot
+            if blocked:
                 continue
-            end = last  # index in ``scan`` just past the name
-            start = end - slot.length
-            source_start, source_end = norm.span(start, end)
-            found.append(Match(start, end, source_start, source_end, slot.ids, slot.clitic))
+            # ``last`` is the index in ``scan`` just past the name.
+            start = last - length
+            if span is None:
+                append(Match(start, last, start, last, ids, clitic))
+            else:
+                append(Match(start, last, *span(start, last), ids, clitic))
         return found
 
 
@@ -164,6 +179,9 @@ def _shorter_key(automaton, keys, padded: str, key_start: int, last: int):
     return None, last
 
 
+#: Appended to the scanned text; no key holds it (keys are word characters and spaces).
+END_OF_TEXT = "\x01"
+
 #: Names are masked with this character so that later stages never read them as ordinary words.
 MASK = "\x00"
 
@@ -185,7 +203,11 @@ def mask_names(matches: Sequence[Match], text: str) -> str:
     return "".join(pieces)
 
 
-def scan_text(folded: str) -> str:
+def scan_text(folded: str | Normalised) -> str:
     """What the automaton reads: word characters kept, everything else a space, one space appended
-    so a name at the very end still has its right boundary."""
+    so a name at the very end still has its right boundary. Given a :class:`Normalised` made with
+    ``boundaries=True``, reuses the boundaries computed with it."""
+    if isinstance(folded, Normalised):
+        boundaries = folded.boundaries if folded.boundaries is not None else word_boundaries(folded.text)
+        return boundaries + " "
     return word_boundaries(folded) + " "

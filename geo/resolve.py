@@ -35,8 +35,11 @@ PHRASE_BREAKS = frozenset('.!?؟؛:\n()"«»')
 CONFIDENCE = {"unique": 0.95, "trigger": 0.9, "container": 0.9, "context": 0.8, "prior": 0.6}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Resolution:
+    """What one name resolved to. Immutable in spirit (not ``frozen``, which costs six times as much
+    to build); the resolver hands out one shared object for every mention decided the same way."""
+
     entry: Entry
     confidence: float
     precision: int
@@ -63,8 +66,23 @@ def precision_of(entry: Entry, near: bool) -> int:
     return 2 if near else 1
 
 
+@dataclass(slots=True)
+class DocumentContext:
+    """What the unambiguous names of one document say about the others (rule 4)."""
+
+    #: Ids of those places and of all their ancestors.
+    known: set[str]
+    #: Their parents (a sibling of one of them is likely meant).
+    parents: set[str]
+    #: The country most of them are in.
+    country: str
+
+
 class Resolver:
     """Resolves the matches of one document at a time against a gazetteer."""
+
+    #: Bound on each per-name cache, so a long-running process over an endless stream stays small.
+    CACHE_LIMIT = 100_000
 
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon) -> None:
         self.gazetteer = gazetteer
@@ -72,6 +90,9 @@ class Resolver:
         self._ancestor_cache: dict[str, frozenset[str]] = {}
         self._candidate_cache: dict[tuple[str, ...], list[Entry]] = {}
         self._word_cache: dict[str, tuple[bool, tuple[str, ...]]] = {}
+        #: (ids, word before the name) -> the resolution of a name with one entry, which depends on
+        #: nothing else: most mentions of a document are decided by one dictionary look-up.
+        self._unique_cache: dict[tuple[tuple[str, ...], str], Resolution] = {}
 
     def ancestors(self, place_id: str) -> frozenset[str]:
         cached = self._ancestor_cache.get(place_id)
@@ -80,16 +101,14 @@ class Resolver:
             self._ancestor_cache[place_id] = cached
         return cached
 
-    def resolve(self, matches: Sequence[Match], folded: str, scan: str) -> list[Resolution | None]:
-        """One resolution per match, or ``None`` for a name that is also a common word and has no
-        evidence of being a place here (see ``geo/data/ambiguous_names.txt``)."""
+    def context(self, matches: Sequence[Match], scan: str) -> DocumentContext:
+        """Rule 4's evidence: only names with one entry that are not also common words count."""
         gazetteer = self.gazetteer
+        ambiguous = self.lexicon.ambiguous
         known: set[str] = set()
         parents: set[str] = set()
         countries: Counter[str] = Counter()
-        ambiguous = self.lexicon.ambiguous
         for match in matches:
-            # Only names that are not also common words count as evidence for others.
             if len(match.ids) == 1 and scan[match.norm_start : match.norm_end] not in ambiguous:
                 entry = gazetteer[match.ids[0]]
                 known.add(entry.id)
@@ -97,57 +116,84 @@ class Resolver:
                 parents.add(entry.parent)
                 if entry.country:
                     countries[entry.country] += 1
-        main_country = countries.most_common(1)[0][0] if countries else ""
+        return DocumentContext(known, parents, countries.most_common(1)[0][0] if countries else "")
 
+    def resolve(self, matches: Sequence[Match], folded: str, scan: str) -> list[Resolution | None]:
+        """One resolution per match, or ``None`` for a name that is also a common word and has no
+        evidence of being a place here (see ``geo/data/ambiguous_names.txt``)."""
+        ambiguous = self.lexicon.ambiguous
+        unique_cache = self._unique_cache
+        context: DocumentContext | None = None  # built on the first name that needs it
         resolutions: list[Resolution | None] = []
+        append = resolutions.append
         for index, match in enumerate(matches):
+            ids = match.ids
             word = previous_word(scan, match.norm_start - len(match.clitic))
-            near, wanted = self._word_context(word)
-            candidates = self._candidates(match.ids)
-            if scan[match.norm_start : match.norm_end] in ambiguous and not self._has_evidence(
-                match, candidates, wanted, word, matches, index, folded, scan, known, parents
-            ):
-                resolutions.append(None)
+            is_ambiguous = scan[match.norm_start : match.norm_end] in ambiguous
+            if len(ids) == 1 and not is_ambiguous:
+                cached = unique_cache.get((ids, word))
+                if cached is None:
+                    cached = self._decide(matches, index, word, folded, scan, None)
+                    if len(unique_cache) > self.CACHE_LIMIT:
+                        unique_cache.clear()
+                    unique_cache[ids, word] = cached
+                append(cached)
                 continue
-            reason = ""
-            if len(candidates) == 1:
-                reason = "unique"
-                if wanted and candidates[0].feature in wanted:
-                    reason = "unique, trigger " + word
-            if not reason and wanted:
-                typed = [c for c in candidates if c.feature in wanted]
-                if typed and len(typed) < len(candidates):
-                    candidates = typed
-                    if len(typed) == 1:
-                        reason = "trigger " + word
-            if not reason:
-                container = self._container(matches, index, folded, scan)
-                if container:
-                    inside = [c for c in candidates if self.ancestors(c.id) & set(container.ids)]
-                    if inside:
-                        candidates = inside
-                        if len(inside) == 1:
-                            reason = "container " + inside[0].parent
-            if not reason:
-                scored = sorted(
-                    candidates,
-                    key=lambda c: -self._context_score(c, known, parents, main_country),
-                )
-                best = self._context_score(scored[0], known, parents, main_country)
-                second = self._context_score(scored[1], known, parents, main_country)
-                if best > second:
-                    candidates = scored
-                    reason = "context"
-            if not reason:
-                reason = "prior"
-            chosen = candidates[0]
-            confidence = CONFIDENCE[reason.split()[0].rstrip(",")]
-            if reason.startswith("unique, trigger"):
-                confidence = 0.98
-            if reason == "prior" and len({c.feature for c in candidates[:2]}) == 1:
-                confidence = 0.5
-            resolutions.append(Resolution(chosen, confidence, precision_of(chosen, near), reason, near))
+            if context is None:
+                context = self.context(matches, scan)
+            if is_ambiguous and not self._has_evidence(matches, index, word, folded, scan, context):
+                append(None)
+                continue
+            append(self._decide(matches, index, word, folded, scan, context))
         return resolutions
+
+    def _decide(
+        self,
+        matches: Sequence[Match],
+        index: int,
+        word: str,
+        folded: str,
+        scan: str,
+        context: DocumentContext | None,
+    ) -> Resolution:
+        """Rules 1-5 for one name. ``context`` is ``None`` only for a name with one entry, which
+        rule 1 settles before any context is looked at."""
+        match = matches[index]
+        near, wanted = self._word_context(word)
+        candidates = self._candidates(match.ids)
+        reason = ""
+        if len(candidates) == 1:
+            reason = "unique"
+            if wanted and candidates[0].feature in wanted:
+                reason = "unique, trigger " + word
+        if not reason and wanted:
+            typed = [c for c in candidates if c.feature in wanted]
+            if typed and len(typed) < len(candidates):
+                candidates = typed
+                if len(typed) == 1:
+                    reason = "trigger " + word
+        if not reason:
+            container = self._container(matches, index, folded, scan)
+            if container:
+                inside = [c for c in candidates if self.ancestors(c.id) & set(container.ids)]
+                if inside:
+                    candidates = inside
+                    if len(inside) == 1:
+                        reason = "container " + inside[0].parent
+        if not reason and context is not None:
+            scored = sorted(candidates, key=lambda c: -self._context_score(c, context))
+            if self._context_score(scored[0], context) > self._context_score(scored[1], context):
+                candidates = scored
+                reason = "context"
+        if not reason:
+            reason = "prior"
+        chosen = candidates[0]
+        confidence = CONFIDENCE[reason.split()[0].rstrip(",")]
+        if reason.startswith("unique, trigger"):
+            confidence = 0.98
+        if reason == "prior" and len({c.feature for c in candidates[:2]}) == 1:
+            confidence = 0.5
+        return Resolution(chosen, confidence, precision_of(chosen, near), reason, near)
 
     def _candidates(self, ids: tuple[str, ...]) -> list[Entry]:
         """The entries a name may mean, most likely first without context (cached per name)."""
@@ -168,14 +214,19 @@ class Resolver:
             self._word_cache[word] = cached
         return cached
 
-    def _has_evidence(self, match, candidates, wanted, word, matches, index, folded, scan, known, parents) -> bool:
+    def _has_evidence(
+        self, matches: Sequence[Match], index: int, word: str, folded: str, scan: str, context: DocumentContext
+    ) -> bool:
         """Evidence that a name which is also a common word is a place in this phrase."""
+        match = matches[index]
+        _near, wanted = self._word_context(word)
+        candidates = self._candidates(match.ids)
         if wanted and any(c.feature in wanted for c in candidates):
             return True
         if self._container(matches, index, folded, scan):
             return True
         locative = "ب" in match.clitic or self.lexicon.is_locative(word)
-        in_context = any(self.ancestors(c.id) & known or c.parent in parents for c in candidates)
+        in_context = any(self.ancestors(c.id) & context.known or c.parent in context.parents for c in candidates)
         return locative and in_context
 
     def _container(self, matches: Sequence[Match], index: int, folded: str, scan: str) -> Match | None:
@@ -195,14 +246,14 @@ class Resolver:
             return following
         return None
 
-    def _context_score(self, entry: Entry, known: set[str], parents: set[str], country: str) -> float:
+    def _context_score(self, entry: Entry, context: DocumentContext) -> float:
         score = 0.0
-        if self.ancestors(entry.id) & known:
+        if self.ancestors(entry.id) & context.known:
             score += 1.0
-        if entry.parent and entry.parent in parents:
+        if entry.parent and entry.parent in context.parents:
             score += 0.7
-        if entry.id in known:
+        if entry.id in context.known:
             score += 0.5
-        if country and entry.country == country:
+        if context.country and entry.country == context.country:
             score += 0.5
         return score

@@ -11,11 +11,13 @@ is metonymy and its role is ``other``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import compress
 
-from geo.lexicon import UNKNOWN, Cue, Lexicon
+from geo.arabic import char_table, positions_of
+from geo.lexicon import PHRASE, Cue, Lexicon
 from geo.model import Entry
 from geo.recognize import MASK, Match, mask_names
 
@@ -25,14 +27,57 @@ WINDOW = 12
 CHAIN = 3
 #: A cue at most this many words before a country or capital makes it a place, not metonymy.
 GOVERNING = 3
-CLAUSE_BREAKS = re.compile(r"[.!?؟؛:\n،,\"«»()\[\]]|\s-\s")
+#: What ends a clause: punctuation, and a dash between spaces (a dash inside a word joins it).
+CLAUSE_PUNCTUATION = '.!?؟؛:\n،,"«»()[]'
+CLAUSE_BREAKS = re.compile("[" + re.escape(CLAUSE_PUNCTUATION) + "]")
+_CLAUSE_TABLE = char_table(CLAUSE_PUNCTUATION)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RoleDecision:
+    """The role of one mention and the cue word that decided it. Immutable in spirit (not
+    ``frozen``, which costs six times as much to build)."""
+
     role: str
     cue: str
     metonymy: bool = False
+
+
+OTHER = RoleDecision("other", "")
+METONYMY = RoleDecision("other", "", metonymy=True)
+
+
+def clause_breaks(matches: Sequence[Match], folded: str, scan: str) -> list[int]:
+    """Sorted offsets in ``folded`` where a clause ends, never inside a name: "Munich, Germany" is two
+    names and a clause break, but punctuation inside one name (a name written with a dash) is not.
+
+    Only a name of several words can hold punctuation (a one-word name is all word characters), so
+    only those are checked, and the list is filtered only when one of them does.
+    """
+    breaks = positions_of(folded, _CLAUSE_TABLE).tolist()
+    dashes = _spaced_dashes(folded)
+    if dashes:
+        breaks = sorted(breaks + dashes)
+    inside = [
+        (m.norm_start, m.norm_end)
+        for m in matches
+        if " " in scan[m.norm_start : m.norm_end] and CLAUSE_BREAKS.search(folded, m.norm_start, m.norm_end)
+    ]
+    if inside:
+        breaks = [b for b in breaks if not any(start <= b < end for start, end in inside)]
+    return breaks
+
+
+def _spaced_dashes(folded: str) -> list[int]:
+    """Offsets of dashes with white space on both sides (a regular expression for this, with its
+    look-behind, is tried at every character and cost more than the rest of the clause split)."""
+    found = []
+    position = folded.find("-", 1)
+    while position != -1 and position < len(folded) - 1:
+        if folded[position - 1].isspace() and folded[position + 1].isspace():
+            found.append(position)
+        position = folded.find("-", position + 1)
+    return found
 
 
 def assign_roles(
@@ -41,34 +86,55 @@ def assign_roles(
     folded: str,
     scan: str,
     lexicon: Lexicon,
+    masked: str | None = None,
 ) -> list[RoleDecision]:
     """One :class:`RoleDecision` per match (``entries[i]`` is what ``matches[i]`` resolved to).
 
-    The text is cut into clauses once; only clauses holding a name are split into words, and each
-    word is looked up as a cue once, however many names share the clause.
+    ``masked`` is :func:`~geo.recognize.mask_names` of ``matches`` over ``scan`` when the caller
+    has it. Only the clauses that hold a name are visited (found by bisection from the names, not
+    by walking every clause); each is split into words once and each word looked up as a cue once,
+    however many names share the clause.
     """
-    masked = mask_names(matches, scan)
-    # Breaks are looked for in the folded text with the names masked, so punctuation inside a name
-    # ("Munich, Germany" is two names; a hyphenated name is one) never splits it.
-    breaks = [m.start() for m in CLAUSE_BREAKS.finditer(mask_names(matches, folded))]
-    bounds = [-1, *breaks, len(masked)]
+    if masked is None:
+        masked = mask_names(matches, scan)
+    breaks = clause_breaks(matches, folded, scan)
     decisions: list[RoleDecision] = []
     cue_at = lexicon.cue_at
     single = lexicon.single_word_cues
-    for left, right in pairwise(bounds):
-        clause = masked[left + 1 : right]
-        if MASK not in clause:
-            continue
+    count = len(matches)
+    learn = lexicon.learn
+    while len(decisions) < count:
+        # The clause of the next undecided name, and of the names after it up to the next break.
+        k = bisect_left(breaks, matches[len(decisions)].norm_start)
+        clause_start = breaks[k - 1] + 1 if k else 0
+        clause_end = breaks[k] if k < len(breaks) else len(masked)
+        clause = masked[clause_start:clause_end]
         words = clause.split()
-        cues = [None if word[0] == MASK else single.get(word, UNKNOWN) for word in words]
-        for i, cue in enumerate(cues):
-            if cue is UNKNOWN:
-                cues[i] = cue_at(words, i)
-        for position, word in enumerate(words):
-            if word[0] != MASK:
-                continue
+        # Every word's cue in one pass with no Python code per word (masked names are words like any
+        # other here: none is a cue).
+        learn(words)
+        cues = list(map(single.get, words))
+        if PHRASE in cues:
+            for i, cue in enumerate(cues):
+                if cue is PHRASE:
+                    cues[i] = cue_at(words, i)
+        cue_positions = list(compress(range(len(cues)), cues))
+        previous_name = -CHAIN - 1
+        decided = len(decisions)
+        while len(decisions) < count and matches[len(decisions)].norm_start < clause_end:
             index = len(decisions)
-            decisions.append(_decide(matches[index], entries[index], words, cues, position, lexicon, decisions))
+            match, entry = matches[index], entries[index]
+            # The name's word number: the words before its masked run (which may begin a few
+            # letters before the clitic, at the start of the word).
+            before = clause[: match.norm_start - len(match.clitic) - clause_start]
+            position = len(before.split()) - (1 if before and before[-1] == MASK else 0)
+            chained = position - previous_name <= CHAIN
+            decisions.append(_decide(match, entry, words, cues, cue_positions, position, chained, lexicon, decisions))
+            previous_name = position
+        if len(decisions) == decided:
+            # Cannot happen (a name lies inside the clause found for it); if it ever did, give the
+            # name no role rather than loop for ever.
+            decisions.append(OTHER)
     return decisions
 
 
@@ -77,39 +143,53 @@ def _decide(
     entry: Entry,
     words: list[str],
     cues: list[Cue | None],
+    cue_positions: list[int],
     position: int,
+    chained: bool,
     lexicon: Lexicon,
     decisions: list[RoleDecision],
 ) -> RoleDecision:
-    cue, distance, before = _nearest_cue(words, cues, position)
+    cue, distance, before = _nearest_cue(words, cues, cue_positions, position)
     governs = cue is not None and before and distance <= GOVERNING
     government = entry.feature == "country" or entry.capital
     if government and not governs and not _stands_as_place(match, words, position, lexicon, decisions):
-        return RoleDecision("other", "", metonymy=True)
-    chained = any(word[0] == MASK for word in words[max(0, position - CHAIN) : position])
-    if cue is None and chained and decisions and decisions[-1].role != "other":
-        return RoleDecision(decisions[-1].role, decisions[-1].cue)
-    return RoleDecision("other", "") if cue is None else RoleDecision(cue.role, cue.text)
+        return METONYMY
+    if cue is None:
+        if chained and decisions and decisions[-1].role != "other":
+            return decisions[-1]
+        return OTHER
+    return RoleDecision(cue.role, cue.text)
 
 
-def _nearest_cue(words: list[str], cues: list[Cue | None], position: int) -> tuple[Cue | None, int, bool]:
-    """The nearest cue (conflict first on a tie), its distance in words, and whether it stands before."""
-    size = len(cues)
-    for distance in range(1, WINDOW + 1):
-        left, right = position - distance, position + distance
-        before = cues[left] if left >= 0 else None
-        after = cues[right] if right < size else None
-        if after is not None and words[right][0] in "وف" and not words[right].startswith(after.words[0]):
-            # و/ف + cue (ومحادثات) opens the next conjunct: it speaks of what follows, not of this name.
+def _nearest_cue(
+    words: list[str], cues: list[Cue | None], cue_positions: list[int], position: int
+) -> tuple[Cue | None, int, bool]:
+    """The nearest cue within :data:`WINDOW` words (conflict first on a tie), its distance in words,
+    and whether it stands before the name."""
+    k = bisect_left(cue_positions, position)
+    before = after = None
+    before_distance = after_distance = WINDOW + 1
+    if k > 0 and position - cue_positions[k - 1] <= WINDOW:
+        before_distance = position - cue_positions[k - 1]
+        before = cues[cue_positions[k - 1]]
+    if k < len(cue_positions) and cue_positions[k] - position <= WINDOW:
+        at = cue_positions[k]
+        after = cues[at]
+        # و/ف + cue (ومحادثات) opens the next conjunct: it speaks of what follows, not of this name,
+        # and no cue beyond it does either.
+        if words[at][0] in "وف" and not words[at].startswith(after.words[0]):
             after = None
-            size = right
-        if before is not None or after is not None:
-            if before is not None and (after is None or before.role == "conflict" or after.role != "conflict"):
-                return before, distance, True
-            return after, distance, False
-        if left < 0 and right >= size:
-            break
-    return None, WINDOW + 1, False
+        else:
+            after_distance = at - position
+    if before is None and after is None:
+        return None, WINDOW + 1, False
+    if after is None or before_distance < after_distance:
+        return before, before_distance, True
+    if before is None or after_distance < before_distance:
+        return after, after_distance, False
+    if before.role == "conflict" or after.role != "conflict":
+        return before, before_distance, True
+    return after, after_distance, False
 
 
 def _stands_as_place(
@@ -124,4 +204,4 @@ def _stands_as_place(
     if word[0] == MASK:
         # Coordination (موسكو وواشنطن): the second name shares the first one's reading.
         return match.clitic[:1] in ("و", "ف") and bool(decisions) and not decisions[-1].metonymy
-    return lexicon.is_locative(word) or bool(lexicon.trigger_features(word))
+    return lexicon.announces_place(word)

@@ -172,8 +172,11 @@ def test_page_fetches_nothing(seed_page):
     tags = _tags(seed_page)
     for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "unpkg.com", "netdna"):
         assert cdn not in tags
-    assert "tile.openstreetmap.org" not in seed_page
     assert "sourceMappingURL" not in seed_page
+
+
+def _tile_layers(m: folium.Map) -> list:
+    return [child for child in m._children.values() if isinstance(child, folium.TileLayer)]
 
 
 def _tags(page: str) -> str:
@@ -187,10 +190,19 @@ def test_page_is_small_without_jquery_bootstrap_or_font_awesome(seed_page):
     assert "jQuery" not in seed_page and "Font Awesome" not in seed_page
 
 
-def test_online_tiles_only_when_asked_and_with_osm_attribution(seed_mentions, gazetteer):
-    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(online_tiles=True)))
-    assert "tile.openstreetmap.org" in page and "OpenStreetMap" in page and "quietTiles" in page
-    assert "Natural Earth" in page
+def test_openstreetmap_is_an_alternative_base_layer_never_shown_first_unless_asked(seed_mentions, gazetteer):
+    offered = render_map(seed_mentions, gazetteer)
+    (osm,) = _tile_layers(offered)
+    assert osm.show is False and osm.overlay is False and osm.control is True
+    page = page_html(offered)
+    assert "tile.openstreetmap.org" in page and "quietTiles" in page and "OpenStreetMap" in page
+    assert f"{osm.get_name()}.addTo(" not in page  # not on the map: nothing fetched until chosen
+    first = render_map(seed_mentions, gazetteer, MapOptions(online_tiles=True))
+    (osm,) = _tile_layers(first)
+    assert osm.show is True and f"{osm.get_name()}.addTo(" in page_html(first)
+    assert "Natural Earth" in page_html(first)
+    never = render_map(seed_mentions, gazetteer, MapOptions(osm_layer=False))
+    assert _tile_layers(never) == [] and "tile.openstreetmap.org" not in page_html(never)
 
 
 def test_disk_cache_builds_once(tmp_path, monkeypatch):

@@ -168,13 +168,28 @@ window.geoMapRuntime = (function () {
     return marker;
   };
 
+  /* Popup options. The title box floats over the top of the map, above Leaflet's popup pane: a
+     popup that opens near the top would hide its own heading under it, so auto-panning keeps popups
+     below the title. Measured when a popup is first bound, once the title has been laid out. */
+  Context.prototype.popupOptions = function () {
+    var top = 24;
+    var title = this.container.querySelector(".geo-title");
+    if (title && title.offsetHeight) {
+      top = Math.max(top, title.offsetTop + title.offsetHeight + 12);
+    }
+    return {
+      maxWidth: 400, minWidth: 260, className: "geo-leaflet-popup",
+      autoPanPaddingTopLeft: [24, top], autoPanPaddingBottomRight: [24, 24]
+    };
+  };
+
   /* Popups are bound on first use, for the same reason as the icons. */
   Context.prototype._popupOf = function (marker) {
     var self = this;
     if (!marker.getPopup()) {
       marker.bindPopup(function () {
         return self.popup(marker.geoRow);
-      }, { maxWidth: 400, minWidth: 260, className: "geo-leaflet-popup", autoPanPadding: [24, 24] });
+      }, this.popupOptions());
     }
     return marker;
   };
@@ -239,7 +254,11 @@ window.geoMapRuntime = (function () {
     return cluster;
   };
 
-  /* A heat layer of conflict mentions, weighted by the number of mentions of each place. */
+  /* A heat layer of conflict mentions, weighted by the number of mentions of each place.
+     leaflet.heat reads its maxZoom option as "the zoom of full intensity", but the layer control
+     reads a layer's maxZoom as "hidden beyond this zoom" and greys its checkbox out: zoomed into
+     Aleppo's districts the heat layer could not be switched on. The control is therefore given a
+     plain layer group holding the heat layer, which has no zoom limits. */
   Context.prototype.heatLayer = function (key) {
     var index = this.style(key).index;
     var points = [];
@@ -253,14 +272,23 @@ window.geoMapRuntime = (function () {
       }
     }
     this.heat = L.heatLayer(points, { radius: 24, blur: 18, max: max, minOpacity: 0.35, maxZoom: 11 });
-    return this.heat;
+    return L.layerGroup([this.heat]);
   };
 
-  /* Online tiles that fail (no network) give way to the offline outlines without a fuss. */
+  /* Online tiles that cannot load (no network, a firewall) give way to the offline outlines without
+     a fuss, each time they are chosen. Once a tile has loaded the network is there, and a later
+     failing tile is left to Leaflet (it is one missing square, not a blank map). */
   Context.prototype.quietTiles = function (tiles, fallback) {
     var map = this.map;
-    tiles.once("tileerror", function () {
-      if (map.hasLayer(tiles)) {
+    var loaded = false;
+    tiles.on("add", function () {
+      loaded = false;
+    });
+    tiles.on("tileload", function () {
+      loaded = true;
+    });
+    tiles.on("tileerror", function () {
+      if (!loaded && map.hasLayer(tiles)) {
         map.removeLayer(tiles);
         map.addLayer(fallback);
       }

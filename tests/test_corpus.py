@@ -236,16 +236,41 @@ def test_a_dated_corpus_map_has_a_working_time_slider_offline(corpus, tmp_path):
         loaded = open_page(browser, out)
         assert loaded.outside == [] and loaded.errors == []
         assert loaded.evaluate("document.querySelectorAll('.leaflet-timeline-control input[type=range]').length") == 1
+        # A window of two days, labelled within the period of the data (not from 30 November).
         first = loaded.evaluate("document.querySelector('.geo-time-slider .time-text').textContent")
-        assert first == "2016-11-30 – 2016-12-01"
+        assert first == "2016-12-01"
         shown_first = loaded.evaluate("document.querySelectorAll('.geo-time-marker').length")
         assert shown_first > 0
+        # The time layer follows the role layers: "Other mentions" is off by default, so are its
+        # dated markers; the all-period markers are faded behind the dated ones.
+        count = "key => document.querySelectorAll(`.geo-marker-time-${key}`).length"
+        in_window = ("role => window.geoMaps[0].timeline.getLayers()"
+                     ".filter(l => l.feature.properties.role === role).length")
+        conflict = loaded.evaluate(count, "conflict")
+        assert conflict > 0 and loaded.evaluate(count, "other") == 0 and loaded.evaluate(in_window, 2) == 0
+        assert loaded.evaluate("document.querySelector('.leaflet-container').classList.contains('geo-time-on')")
+        overlays = loaded.page.locator(".leaflet-control-layers-overlays label")
+        overlays.filter(has_text="Conflict locations").locator("input").uncheck()
+        assert loaded.evaluate(count, "conflict") == 0
+        overlays.filter(has_text="Conflict locations").locator("input").check()
+        assert loaded.evaluate(count, "conflict") == conflict
+        overlays.filter(has_text="Other mentions").locator("input").check()
+        assert loaded.evaluate(count, "other") == loaded.evaluate(in_window, 2)
         # Step to the last date: other places, the label follows.
         loaded.evaluate("() => { const s = window.geoMaps[0].slider; s.setTime(s.end); }")
         last = loaded.evaluate("document.querySelector('.geo-time-slider .time-text').textContent")
-        assert last == "2017-01-05 – 2017-01-06"
+        assert last == "2017-01-05"
         ids = loaded.evaluate("Array.from(document.querySelectorAll('.geo-time-marker'), e => e.dataset.placeId)")
         assert ids
+        # The slider comes and goes with its layer, and keeps its place.
+        by_date = overlays.filter(has_text="By date").locator("input")
+        by_date.uncheck()
+        assert loaded.evaluate("document.querySelectorAll('.leaflet-timeline-control, .geo-time-marker').length") == 0
+        assert not loaded.evaluate("document.querySelector('.leaflet-container').classList.contains('geo-time-on')")
+        by_date.check()
+        assert loaded.evaluate("document.querySelector('.geo-time-slider .time-text').textContent") == "2017-01-05"
+        assert sorted(ids) == sorted(loaded.evaluate(
+            "Array.from(document.querySelectorAll('.geo-time-marker'), e => e.dataset.placeId)"))
         # A popup: the document title (as text, not markup) linked to its http URL, and the date.
         # Not awaited: zoomToShowLayer may never call back if the view does not change.
         loaded.evaluate("() => { window.geoMaps[0].openPlace('sy-aleppo').catch(() => {}); }")

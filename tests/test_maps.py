@@ -123,6 +123,18 @@ def test_rows_carry_parent_chain_and_highlight_offsets(seed_mentions, gazetteer)
     assert data.docs[doc].endswith(".txt") and "/" not in data.docs[doc]
 
 
+def test_popups_quote_every_article_before_a_second_sentence_of_one(geoparser, gazetteer):
+    mentions = geoparser.extract("قصف على حلب. " * 12, doc="first.txt")
+    mentions += geoparser.extract("اشتباكات في حلب", doc="second.txt")
+    mentions += geoparser.extract("غارة على حلب", doc="third.txt")
+    data = build_map_data(mentions, gazetteer)
+    row = next(r for r in data.rows if r[0] == "sy-aleppo")
+    docs = [data.docs[example[0]] for example in row[PLACE_FIELDS.index("examples")]]
+    assert len(docs) == 8 and set(docs) == {"first.txt", "second.txt", "third.txt"}
+    assert docs == sorted(docs, key=["first.txt", "second.txt", "third.txt"].index)  # reading order
+    assert row[PLACE_FIELDS.index("docs")] == 3
+
+
 def test_world_and_city_zoom_buttons_come_from_the_data(seed_mentions, gazetteer):
     data = build_map_data(seed_mentions, gazetteer)
     assert [t.name_en for t in data.targets][:1] == ["Aleppo"]

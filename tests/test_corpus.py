@@ -282,3 +282,53 @@ def test_a_dated_corpus_map_has_a_working_time_slider_offline(corpus, tmp_path):
         assert loaded.evaluate("document.querySelectorAll('.geo-popup-source b').length") == 0
         assert loaded.evaluate("document.querySelector('.geo-popup-source time').textContent").startswith("201")
         assert loaded.errors == [] and loaded.outside == []
+
+
+def run_on_a_terminal(args: list[str], size: tuple[int, int] | None) -> tuple[int, str]:
+    """Run ``geo ARGS`` with stderr on a pseudo-terminal (``size``: columns and rows, or None for
+    one that reports no size, as a bare pty does); (exit code, what the terminal showed)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    leader, follower = pty.openpty()
+    if size is not None:
+        columns, rows = size
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    environment = dict(os.environ, GEO_NO_WORLD="1")
+    environment.pop("GEO_GAZETTEER", None)
+    process = subprocess.Popen([sys.executable, "-m", "geo.cli", *args], stdout=subprocess.DEVNULL,
+                               stderr=follower, env=environment)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's last writer has gone
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return process.wait(timeout=120), shown.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("size", [(100, 30), None], ids=["sized terminal", "terminal without a size"])
+def test_a_progress_bar_on_a_terminal(corpus, size):
+    code, shown = run_on_a_terminal(["extract", str(corpus["jsonl"]), "--engine", "inline"], size)
+    assert code == 0
+    assert "6/6" in shown and "100%" in shown and "doc" in shown, shown
+    assert shown.rstrip().splitlines()[-1].startswith("6 documents, ") and shown.rstrip().endswith(" 0 failed")
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(corpus):
+    result = run_geo("extract", str(corpus["jsonl"]), env={"GEO_NO_WORLD": "1"})
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [result.stderr.strip()] and result.stderr.startswith("6 documents, ")
+    assert "%|" not in result.stderr and "\r" not in result.stderr
+    forced = run_geo("extract", str(corpus["jsonl"]), "--progress", env={"GEO_NO_WORLD": "1"})
+    assert "6/6" in forced.stderr and "100%" in forced.stderr

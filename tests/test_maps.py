@@ -308,6 +308,16 @@ def test_geo_map_writes_page_fragment_and_geojson(tmp_path):
     assert (tmp_path / "f.html").stat().st_size > 0 and (tmp_path / "l.geojson").stat().st_size > 0
 
 
+def test_geo_map_keeps_the_old_map_when_no_input_could_be_read(tmp_path):
+    out = tmp_path / "week.html"
+    out.write_text("last week's map", encoding="utf-8")
+    result = run_geo("map", str(tmp_path / "typo.txt"), "--out", str(out), env={"GEO_NO_WORLD": "1"})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"geo: error: {tmp_path / 'typo.txt'}: no such file",
+                                          f"geo: error: {out}: not written: none of the inputs could be read"]
+    assert out.read_text(encoding="utf-8") == "last week's map"
+
+
 def test_geo_map_bad_bbox_is_one_line(tmp_path):
     result = run_geo("map", str(seeds_directory()), "--out", str(tmp_path / "m.html"), "--bbox", "1,2,3")
     assert result.returncode == 2

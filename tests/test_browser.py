@@ -304,3 +304,22 @@ def test_two_different_fragments_on_one_page(browser, seed_map, gazetteer, folde
     assert loaded.evaluate("window.geoMaps[1].layers.conflict.ids.length") == 1
     clean(loaded)
     loaded.page.close()
+
+
+def test_markers_grow_with_the_number_of_mentions_and_differ_in_shape_by_layer(seed_page):
+    shapes = seed_page.evaluate("""() => ['conflict', 'diplomatic'].map(key => {
+      const icon = document.querySelector(`.geo-marker-${key} svg > *, .geo-cluster-${key} svg > *`);
+      return [icon.tagName, icon.getAttribute('d'), icon.getAttribute('fill')];
+    })""")
+    assert shapes[0] != shapes[1] and shapes[0][2] != shapes[1][2]  # shape and colour both differ
+    seed_page.page.get_by_role("button", name="حلب / Aleppo").click()
+    seed_page.page.wait_for_function("window.geoMaps[0].map.getZoom() >= 12 && !window.geoMaps[0].map._animatingZoom")
+    sized = seed_page.evaluate("""() => {
+      const context = window.geoMaps[0];
+      const counts = Object.fromEntries(context.places.map(row => [row[0], row[8][0]]));
+      return Array.from(document.querySelectorAll('.geo-marker-conflict'),
+                        icon => [counts[icon.dataset.placeId], icon.getBoundingClientRect().width]);
+    }""")
+    sized.sort()
+    assert len(sized) >= 5 and len({width for _, width in sized}) >= 2, sized
+    assert [width for _, width in sized] == sorted(width for _, width in sized), sized

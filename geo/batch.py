@@ -350,6 +350,19 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
     for flag, target in (("--out", args.out), ("--png", args.png), ("--fragment", args.fragment),
                          ("--geojson", args.geojson)):
         check_output_path(target, flag)
+    # Everything that can be refused is refused before the run, not after an hour of extraction.
+    map_options = maps.MapOptions(
+        title=args.title,
+        focus=args.focus,
+        bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
+        online_tiles=args.tiles,
+    )
+    if args.focus and parser.gazetteer.get(args.focus) is None:
+        raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
+    if args.png:
+        from geo.maps.snapshot import chromium_path
+
+        chromium_path()
     options = options or RunOptions(encoding=args.encoding)
     report = RunReport()
     try:
@@ -360,18 +373,13 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
     if report.failed and report.failed >= report.documents:
         # A mistyped path must not replace last week's map with an empty one.
         raise InputError(args.out, "not written: none of the inputs could be read")
-    map_options = maps.MapOptions(
-        title=args.title,
-        focus=args.focus,
-        bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
-        online_tiles=args.tiles,
-    )
     built = maps.render_map(mentions, gazetteer=parser.gazetteer, options=map_options)
     maps.save_html(built, args.out)
     if args.fragment:
         maps.save_fragment(built, args.fragment)
     if args.geojson:
-        maps.save_geojson(mentions, args.geojson)
+        # The run's gazetteer (with the user's --gazetteer files), for the parent chains.
+        maps.save_geojson(mentions, args.geojson, gazetteer=parser.gazetteer)
     if args.png:
         maps.save_png(args.out, args.png)
     print(f"wrote {args.out} ({len(mentions)} mentions)", file=sys.stderr)

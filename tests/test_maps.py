@@ -318,6 +318,33 @@ def test_geo_map_keeps_the_old_map_when_no_input_could_be_read(tmp_path):
     assert out.read_text(encoding="utf-8") == "last week's map"
 
 
+def test_geo_map_geojson_uses_the_runs_own_gazetteer(tmp_path):
+    """A place from the user's --gazetteer file keeps its parent chain in the GeoJSON."""
+    from geo.model import COLUMNS
+
+    values = dict(id="sy-aleppo-test-quarter", name_ar="حي التجربة الغربي", variants_ar="", name_en="Test Quarter",
+                  variants_en="", feature="neighbourhood", lat="36.205", lon="37.15", parent="sy-aleppo",
+                  country="SY", population="", capital="", source="test")
+    (tmp_path / "mine.csv").write_text(",".join(COLUMNS) + "\n" + ",".join(values[c] for c in COLUMNS) + "\n",
+                                       encoding="utf-8")
+    (tmp_path / "a.txt").write_text("قصفت الطائرات حي التجربة الغربي في حلب", encoding="utf-8")
+    result = run_geo("--no-world", "--gazetteer", str(tmp_path / "mine.csv"), "map", str(tmp_path / "a.txt"),
+                     "--out", str(tmp_path / "m.html"), "--geojson", str(tmp_path / "m.geojson"))
+    assert result.returncode == 0, result.stderr
+    frame = geopandas.read_file(tmp_path / "m.geojson")
+    row = frame[frame["place_id"] == "sy-aleppo-test-quarter"].iloc[0]
+    assert row["parents_en"].startswith("Aleppo, ") and row["layer"] == "conflict"
+
+
+def test_geo_map_refuses_bad_view_options_before_reading_anything(tmp_path):
+    for option in (["--focus", "no-such-place"], ["--bbox", "1,2,3"]):
+        result = run_geo("map", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "m.html"), *option,
+                         env={"GEO_NO_WORLD": "1"})
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [line for line in result.stderr.splitlines() if option[0] in line]
+        assert "missing.txt" not in result.stderr  # refused before the inputs were read
+
+
 def test_geo_map_bad_bbox_is_one_line(tmp_path):
     result = run_geo("map", str(seeds_directory()), "--out", str(tmp_path / "m.html"), "--bbox", "1,2,3")
     assert result.returncode == 2

@@ -112,7 +112,11 @@ class Progress:
         if self.enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="doc", file=self.stream, dynamic_ncols=True, smoothing=0.1,
+            # A terminal that reports no size (a bare pty, some CI runners) makes tqdm draw nothing
+            # at all (it takes the bar to be below the last row): it gets 80 by 24 instead.
+            sized = _terminal_size(self.stream) != (0, 0)
+            self.bar = tqdm(total=total, unit="doc", file=self.stream, dynamic_ncols=sized,
+                            ncols=None if sized else 80, nrows=None if sized else 24, smoothing=0.1,
                             desc="geo", mininterval=0.25)
 
     def update(self, report: RunReport, documents: int) -> None:
@@ -130,6 +134,15 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def _terminal_size(stream) -> tuple[int, int]:
+    """(columns, lines) of the terminal behind ``stream``; zeros when it does not say."""
+    try:
+        size = os.get_terminal_size(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return (0, 0)
+    return (size.columns, size.lines) if size.columns and size.lines else (0, 0)
 
 
 def _is_terminal(stream) -> bool:
@@ -248,13 +261,17 @@ def stream_documents(
         failures.extend(report.failures)
 
 
-def check_output_path(out: str | os.PathLike | None) -> None:
-    """Refuse an output path whose folder does not exist, before any work is done."""
+def check_output_path(out: str | os.PathLike | None, flag: str = "--out") -> None:
+    """Refuse an output path whose folder does not exist, or that is a folder, before any work is
+    done (a long corpus run should not end in "cannot write")."""
     if out is None or str(out) == "-":
         return
-    folder = Path(out).resolve().parent
+    path = Path(out)
+    if path.is_dir():
+        raise UsageError(f"{flag} {out}: is a folder; give a file name (e.g. {path / 'out'})")
+    folder = path.resolve().parent
     if not folder.is_dir():
-        raise UsageError(f"--out {out}: folder {folder} does not exist")
+        raise UsageError(f"{flag} {out}: folder {folder} does not exist")
 
 
 def record(mention: Mention) -> dict:
@@ -330,8 +347,22 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
     """``geo map``: extract every document, then render and write the map and its companions."""
     from geo import maps
 
-    for target in (args.out, args.png, args.fragment, args.geojson):
-        check_output_path(target)
+    for flag, target in (("--out", args.out), ("--png", args.png), ("--fragment", args.fragment),
+                         ("--geojson", args.geojson)):
+        check_output_path(target, flag)
+    # Everything that can be refused is refused before the run, not after an hour of extraction.
+    map_options = maps.MapOptions(
+        title=args.title,
+        focus=args.focus,
+        bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
+        online_tiles=args.tiles,
+    )
+    if args.focus and parser.gazetteer.get(args.focus) is None:
+        raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
+    if args.png:
+        from geo.maps.snapshot import chromium_path
+
+        chromium_path()
     options = options or RunOptions(encoding=args.encoding)
     report = RunReport()
     try:
@@ -339,18 +370,16 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
     finally:
         if progress is not None:
             progress.close()
-    map_options = maps.MapOptions(
-        title=args.title,
-        focus=args.focus,
-        bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
-        online_tiles=args.tiles,
-    )
+    if report.failed and report.failed >= report.documents:
+        # A mistyped path must not replace last week's map with an empty one.
+        raise InputError(args.out, "not written: none of the inputs could be read")
     built = maps.render_map(mentions, gazetteer=parser.gazetteer, options=map_options)
     maps.save_html(built, args.out)
     if args.fragment:
         maps.save_fragment(built, args.fragment)
     if args.geojson:
-        maps.save_geojson(mentions, args.geojson)
+        # The run's gazetteer (with the user's --gazetteer files), for the parent chains.
+        maps.save_geojson(mentions, args.geojson, gazetteer=parser.gazetteer)
     if args.png:
         maps.save_png(args.out, args.png)
     print(f"wrote {args.out} ({len(mentions)} mentions)", file=sys.stderr)

@@ -58,9 +58,17 @@ def place_key(mention: Mention) -> str:
 def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
     """One :class:`PlaceSummary` per place, most mentioned first. Mentions without coordinates are
     left out (they cannot be drawn); a name the gazetteer lacks but placed at its container is one
-    place per (container, name), marked ``approximate``, with an id starting ``approx:``."""
+    place per (container, name), marked ``approximate``, with an id starting ``approx:``.
+
+    A place's examples (what its popup quotes) are one sentence per document first, then further
+    sentences while there is room, in reading order: a place named eight times in its first report
+    would otherwise quote only that report, however many others name it.
+    """
     places: dict[str, PlaceSummary] = {}
-    for mention in mentions:
+    # Per place: (sequence, example) of each document's first mention, and of later mentions.
+    firsts: dict[str, list[tuple[int, Example]]] = {}
+    extras: dict[str, list[tuple[int, Example]]] = {}
+    for sequence, mention in enumerate(mentions):
         if mention.lat is None or mention.lon is None:
             continue
         key = place_key(mention)
@@ -78,23 +86,28 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
                 confidence=mention.confidence,
                 approximate=mention.status == "unresolved",
             )
+        new_document = mention.doc not in summary.docs
         summary.roles[mention.role] += 1
         summary.docs[mention.doc] += 1
         if mention.date:
             summary.by_date[mention.date[:10], mention.role] += 1
         summary.precision = min(summary.precision, mention.precision)
         summary.confidence = max(summary.confidence, mention.confidence)
-        if len(summary.examples) < MAX_EXAMPLES:
-            summary.examples.append(
-                Example(
-                    mention.doc,
-                    mention.sentence,
-                    mention.sentence_start,
-                    mention.sentence_end,
-                    mention.role,
-                    mention.cue,
-                )
+        chosen = firsts.setdefault(key, []) if new_document else extras.setdefault(key, [])
+        if len(chosen) < MAX_EXAMPLES:
+            example = Example(
+                mention.doc,
+                mention.sentence,
+                mention.sentence_start,
+                mention.sentence_end,
+                mention.role,
+                mention.cue,
             )
+            chosen.append((sequence, example))
+    for key, summary in places.items():
+        picked = firsts.get(key, [])
+        picked = picked + extras.get(key, [])[: MAX_EXAMPLES - len(picked)]
+        summary.examples = [example for _, example in sorted(picked, key=lambda item: item[0])]
     return sorted(places.values(), key=lambda p: (-p.count, p.place_id))
 
 

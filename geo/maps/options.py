@@ -15,14 +15,18 @@ class MapOptions:
     """Options of :func:`geo.maps.render_map`.
 
     ``focus`` (a gazetteer id) and ``bbox`` (south, west, north, east) choose the first view instead of
-    fitting every place; ``online_tiles`` adds an OpenStreetMap base layer, the only thing that would
-    ever make the file reach the network, so it is off unless asked for.
+    fitting every place. The base layer shown first is the offline country outlines;
+    ``online_tiles`` shows OpenStreetMap tiles first instead. ``osm_layer`` offers OpenStreetMap in
+    the layer control as an alternative base layer: the only thing that can make the file reach the
+    network, and only once a reader picks it (offline, the map falls back to the outlines). Set it to
+    False for a map that can never make a request.
     """
 
     title: str = ""
     focus: str | None = None
     bbox: Bbox | None = None
     online_tiles: bool = False
+    osm_layer: bool = True
 
     def __post_init__(self) -> None:
         if self.focus and self.bbox:

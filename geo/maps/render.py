@@ -44,8 +44,9 @@ def render_map(
     """A self-contained, layered folium map of ``mentions``.
 
     ``gazetteer`` gives the parent chains shown in popups and the "zoom to" groups; by default the
-    shared geoparser's gazetteer. Nothing on the returned map reaches the network unless
-    ``options.online_tiles`` is set.
+    shared geoparser's gazetteer. Opening the returned map reaches no network: OpenStreetMap tiles
+    are fetched only if ``options.online_tiles`` makes them the first base layer, or a reader
+    chooses that layer (leave it out with ``options.osm_layer=False``).
     """
     options = options or MapOptions()
     if gazetteer is None:
@@ -64,13 +65,15 @@ def render_map(
     # outlines costs about 0.1 s in the browser, and would be paid twice if the view changed after.
     place_data = PlaceData(data, map_config(data, gazetteer, options))
     m.add_child(place_data)
+    # Country outlines are the base layer that always works; OpenStreetMap is offered beside them
+    # (the first base layer shown only with ``online_tiles``). A layer that is not shown fetches
+    # nothing, so the page reaches the network only when a reader picks OpenStreetMap, and when
+    # that fails (offline) the runtime puts the outlines back.
     outlines = CountryOutlines(show=not options.online_tiles)
     m.add_child(outlines)
-    tiles = None
-    if options.online_tiles:
-        tiles = osm_tiles(show=True)
+    if options.online_tiles or options.osm_layer:
+        tiles = osm_tiles(show=options.online_tiles)
         m.add_child(tiles)
-    if tiles is not None:
         m.add_child(QuietTiles(place_data, tiles, outlines))
     add_place_layers(m, place_data)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)

@@ -168,13 +168,28 @@ window.geoMapRuntime = (function () {
     return marker;
   };
 
+  /* Popup options. The title box floats over the top of the map, above Leaflet's popup pane: a
+     popup that opens near the top would hide its own heading under it, so auto-panning keeps popups
+     below the title. Measured when a popup is first bound, once the title has been laid out. */
+  Context.prototype.popupOptions = function () {
+    var top = 24;
+    var title = this.container.querySelector(".geo-title");
+    if (title && title.offsetHeight) {
+      top = Math.max(top, title.offsetTop + title.offsetHeight + 12);
+    }
+    return {
+      maxWidth: 400, minWidth: 260, className: "geo-leaflet-popup",
+      autoPanPaddingTopLeft: [24, top], autoPanPaddingBottomRight: [24, 24]
+    };
+  };
+
   /* Popups are bound on first use, for the same reason as the icons. */
   Context.prototype._popupOf = function (marker) {
     var self = this;
     if (!marker.getPopup()) {
       marker.bindPopup(function () {
         return self.popup(marker.geoRow);
-      }, { maxWidth: 400, minWidth: 260, className: "geo-leaflet-popup", autoPanPadding: [24, 24] });
+      }, this.popupOptions());
     }
     return marker;
   };
@@ -239,7 +254,11 @@ window.geoMapRuntime = (function () {
     return cluster;
   };
 
-  /* A heat layer of conflict mentions, weighted by the number of mentions of each place. */
+  /* A heat layer of conflict mentions, weighted by the number of mentions of each place.
+     leaflet.heat reads its maxZoom option as "the zoom of full intensity", but the layer control
+     reads a layer's maxZoom as "hidden beyond this zoom" and greys its checkbox out: zoomed into
+     Aleppo's districts the heat layer could not be switched on. The control is therefore given a
+     plain layer group holding the heat layer, which has no zoom limits. */
   Context.prototype.heatLayer = function (key) {
     var index = this.style(key).index;
     var points = [];
@@ -253,14 +272,23 @@ window.geoMapRuntime = (function () {
       }
     }
     this.heat = L.heatLayer(points, { radius: 24, blur: 18, max: max, minOpacity: 0.35, maxZoom: 11 });
-    return this.heat;
+    return L.layerGroup([this.heat]);
   };
 
-  /* Online tiles that fail (no network) give way to the offline outlines without a fuss. */
+  /* Online tiles that cannot load (no network, a firewall) give way to the offline outlines without
+     a fuss, each time they are chosen. Once a tile has loaded the network is there, and a later
+     failing tile is left to Leaflet (it is one missing square, not a blank map). */
   Context.prototype.quietTiles = function (tiles, fallback) {
     var map = this.map;
-    tiles.once("tileerror", function () {
-      if (map.hasLayer(tiles)) {
+    var loaded = false;
+    tiles.on("add", function () {
+      loaded = false;
+    });
+    tiles.on("tileload", function () {
+      loaded = true;
+    });
+    tiles.on("tileerror", function () {
+      if (!loaded && map.hasLayer(tiles)) {
         map.removeLayer(tiles);
         map.addLayer(fallback);
       }
@@ -362,7 +390,12 @@ window.geoMapRuntime = (function () {
   };
 
   /* The time layer: each dated mention count of a place is a marker shown while the slider is within
-     `window` days after its date; the slider (leaflet.timeline) sits at the bottom of the map. */
+     `window` days after its date; the slider (leaflet.timeline) sits at the bottom of the map.
+
+     It follows the role layers: a conflict event shows only while "Conflict locations" is ticked
+     (so "Other mentions", off by default, stays off here too). While it is on, the all-period
+     markers of the role layers are faded, so the places of the chosen days stand out rather than
+     sit, indistinguishable, on top of their own totals. The slider shows with the layer. */
   Context.prototype.timeLayer = function (group, options) {
     var timeline = this.data.timeline;
     if (!timeline) {
@@ -370,7 +403,10 @@ window.geoMapRuntime = (function () {
     }
     var DAY = 86400000;
     var span = timeline.window * DAY;
+    var first = Date.parse(timeline.first + "T00:00:00Z");
+    var last = Date.parse(timeline.last + "T00:00:00Z");
     var self = this;
+    var map = this.map;
     var features = timeline.events.map(function (event) {
       var row = self.places[event[0]];
       var start = Date.parse(event[1] + "T00:00:00Z");
@@ -380,13 +416,22 @@ window.geoMapRuntime = (function () {
         properties: { row: event[0], role: event[2], count: event[3], start: start, end: start + span - 1 }
       };
     });
+    function roleShown(role) {
+      var style = self.config.layers[role];
+      var layer = style && self.layers[style.key];
+      return !layer || map.hasLayer(layer.group);
+    }
     var layer = L.timeline({ type: "FeatureCollection", features: features }, {
+      filter: function (feature) {
+        return roleShown(feature.properties.role);
+      },
       pointToLayer: function (feature, latlng) {
         var row = self.places[feature.properties.row];
         var style = self.config.layers[feature.properties.role] || self.config.layers[0];
         var size = markerSize(feature.properties.count);
         var marker = L.marker(latlng, {
           keyboard: true,
+          zIndexOffset: 1000,
           title: row[F.AR] + (row[F.EN] ? " / " + row[F.EN] : "") + " (" + feature.properties.count + ")",
           icon: new ShapeIcon({
             paths: self.config.shapes, kind: style.shape, colour: style.colour, iconSize: [size, size],
@@ -395,12 +440,18 @@ window.geoMapRuntime = (function () {
         });
         marker.bindPopup(function () {
           return self.popup(row);
-        }, { maxWidth: 400, minWidth: 260, className: "geo-leaflet-popup", autoPanPadding: [24, 24] });
+        }, self.popupOptions());
         return marker;
       }
     });
     layer.addTo(group);
-    var days = timeline.window;
+    /* A role layer switched on or off: redraw the events of the current time under the new filter. */
+    Object.keys(this.layers).forEach(function (key) {
+      self.layers[key].group.on("add remove", function () {
+        layer.clearLayers();
+        layer.updateDisplayedLayers();
+      });
+    });
     var slider = L.timelineSliderControl({
       position: "bottomleft",
       autoPlay: false,
@@ -412,13 +463,32 @@ window.geoMapRuntime = (function () {
         if (!isFinite(ms)) {
           return "";
         }
-        return days > 1 ? dayOf(ms - span + DAY) + " \u2013 " + dayOf(ms) : dayOf(ms);
+        /* The days whose documents are on the map, within the period of the data. */
+        var from = dayOf(Math.max(first, ms - span + DAY));
+        var to = dayOf(Math.min(last, ms));
+        return from === to ? to : from + " \u2013 " + to;
       }
     });
-    slider.addTo(this.map);
-    slider.addTimelines(layer);
-    slider.getContainer().classList.add("geo-time-slider");
-    slider.getContainer().setAttribute("dir", "ltr");
+    var attached = false;
+    var time = null;
+    group.on("add", function () {
+      self.container.classList.add("geo-time-on");
+      slider.addTo(map);
+      slider.getContainer().classList.add("geo-time-slider");
+      slider.getContainer().setAttribute("dir", "ltr");
+      if (!attached) {
+        slider.addTimelines(layer);
+        attached = true;
+      } else if (time !== null) {
+        slider.setTime(time);
+      }
+    });
+    group.on("remove", function () {
+      self.container.classList.remove("geo-time-on");
+      slider.pause();
+      time = slider.time;
+      slider.remove();
+    });
     this.timeline = layer;
     this.slider = slider;
     return layer;

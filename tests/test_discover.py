@@ -39,7 +39,8 @@ def test_the_seed_village_is_placed_at_its_container(without_mantar):
     assert text[mantar.start : mantar.end] == "المنطار"
     assert "approximate" in mantar.reason and "sy-aleppo-countryside-south" in mantar.reason
     assert mantar.role == "conflict" and "قرية المنطار بريف حلب الجنوبي" in mantar.sentence
-    assert (mantar.lat, mantar.lon) == (36.05, 37.1) or mantar.lat is not None
+    container = without_mantar.gazetteer["sy-aleppo-countryside-south"]
+    assert (mantar.lat, mantar.lon) == (container.lat, container.lon)
 
 
 @pytest.mark.parametrize(
@@ -70,6 +71,7 @@ def test_trigger_and_clitic_forms(without_mantar, text, expected):
         "يجب سد الفجوة بين الطرفين",  # سد as a verb
         "قصفت الطائرات الحربية بريف حلب",  # a common word before the container
         "سيطرت القوات على مناطق بريف حلب الجنوبي",
+        "سقطت قذائف على مخيم للنازحين",  # a camp "for the displaced": ل + a common word, not a name
     ],
 )
 def test_name_boundaries_refuse_what_is_not_a_name(without_mantar, text):
@@ -142,3 +144,35 @@ def test_completed_suggestions_are_added_and_unfinished_rows_skipped(gazetteer_w
     found = run_geo("gazetteer", "search", "المنطار", env=env)
     assert found.stdout.startswith("sy-al-mantar\tالمنطار")
     assert run_geo("gazetteer", "validate", env=env).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def without_some_landmarks():
+    bundled = Gazetteer.load(environment=False)
+    lacking = {"sy-mantar", "sy-tiyas-airbase"}
+    return Geoparser(Gazetteer([e for e in bundled if e.id not in lacking]))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قصفت الطائرات مدينة خربة الجوز قرب جسر الشغور", [("خربة الجوز", "city", "sy-jisr-al-shughur", 2)]),
+        ("سقطت قذائف على دوار الصخرة في حلب", [("دوار الصخرة", "landmark", "sy-aleppo", 2)]),
+        ("اشتباكات بدوار الصخرة في حلب", [("دوار الصخرة", "landmark", "sy-aleppo", 2)]),
+        ("اشتباكات عند جبل الأربعين قرب أريحا", [("جبل الأربعين", "landmark", "sy-ariha", 2)]),
+        ("سيطرت القوات على تلة الزيتونة في ريف اللاذقية", [("تلة الزيتونة", "landmark", "sy-latakia", 2)]),
+        ("قصفت الطائرات مطار التيفور قرب حمص", [("مطار التيفور", "landmark", "sy-homs", 2)]),
+        ("وصل الرتل لمطار التيفور قرب حمص", [("مطار التيفور", "landmark", "sy-homs", 2)]),
+        ("استهدفت الغارات سد البعث قرب الرقة", [("سد البعث", "landmark", "sy-raqqa", 2)]),
+        ("قصف قرية زيتون في محافظة إدلب", [("زيتون", "village", "sy-gov-idlib", 3)]),
+    ],
+)
+def test_the_other_triggers_and_a_province_container(without_some_landmarks, text, expected):
+    assert unresolved(without_some_landmarks, text) == expected
+
+
+def test_the_trigger_before_a_compound_name_decides_its_feature(without_mantar):
+    """قرية تل الأغر is a village whose name starts with تل, not a hill."""
+    assert unresolved(without_mantar, "قصفت الطائرات قرية تل الأغر جنوب حلب") == [
+        ("تل الأغر", "village", "sy-aleppo", 2)
+    ]

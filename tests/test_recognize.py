@@ -122,3 +122,35 @@ def test_common_words_need_evidence(geoparser):
     assert spans(geoparser, "الوضع في الميدان صعب") == []
     assert spans(geoparser, "سيطرت القوات على مدينة الباب") == [("الباب", "sy-al-bab")]
     assert ("الميدان", "sy-aleppo-midan") in spans(geoparser, "قصف حي الميدان في حلب")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قصف مدينة حلب",
+        "قصف بمدينة حلب",
+        "معارك في الأحياء الشرقية لمدينة حلب",
+    ],
+)
+def test_a_name_that_ends_the_text_is_found(geoparser, text):
+    """A text (a title, a one-line JSONL article, a caption) may end with a name whose words begin a
+    longer gazetteer name (مدينة حلب القديمة): the shorter name must still be found and resolved."""
+    found = [(m.surface, m.place_id, m.status) for m in geoparser.extract(text)]
+    assert ("حلب", "sy-aleppo", "resolved") in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Two listed organisations overlap (تنظيم الدولة، الدولة الإسلامية في العراق والشام): the place
+        # names inside the longer one must stay hidden.
+        (
+            "قصف تنظيم الدولة الإسلامية في العراق والشام مدينة دير الزور",
+            [("دير الزور", "sy-deir-ez-zor")],
+        ),
+        ("قال مجلس سوريا الديمقراطية إن الهدنة صامدة", []),
+        ("أعلن فيلق الشام انسحابه", []),
+    ],
+)
+def test_places_inside_more_organisation_names_are_hidden(geoparser, text, expected):
+    assert spans(geoparser, text) == expected

@@ -88,3 +88,22 @@ def test_every_mention_has_confidence_in_range(geoparser):
         assert 0.0 <= mention.confidence <= 1.0
         assert mention.precision in (1, 2, 3)
         assert mention.reason
+
+
+def test_an_explicit_container_overrules_a_namesake_elsewhere(geoparser):
+    """حي الفردوس في مدينة منبج is not Aleppo's al-Ferdous (70 km away), even though that is the only
+    الفردوس the gazetteer has: the container named in the phrase wins over a lone namesake, and the
+    name is at most placed approximately at Manbij."""
+    from geopy.distance import geodesic
+
+    mention = only(geoparser, "قصفت الطائرات حي الفردوس في مدينة منبج", "الفردوس")
+    assert mention.place_id != "sy-aleppo-ferdous"
+    assert mention.lat is not None and geodesic((mention.lat, mention.lon), (36.528, 37.955)).km < 15
+
+
+def test_a_place_type_word_is_evidence_for_a_name_that_is_also_a_word(geoparser):
+    """الهول is on the list of names that are also words; مخيم الهول (the al-Hol camp) names it."""
+    from geopy.distance import geodesic
+
+    mention = only(geoparser, "قصف بمخيم الهول", "الهول")
+    assert mention.lat is not None and geodesic((mention.lat, mention.lon), (36.38, 41.15)).km < 15

@@ -80,3 +80,38 @@ def test_users_extend_cues_without_touching_code(tmp_path, monkeypatch, gazettee
     extra.write_text("role,cue,match\nconflict,احتجاج,prefix\n", encoding="utf-8")
     monkeypatch.setenv("GEO_CUES", str(extra))
     assert roles(Geoparser(gazetteer, Lexicon.load()), text)["حمص"] == ("conflict", "احتجاج")
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        # Imperfect verbs: the cue words carry a tense prefix (ت، ي).
+        ("تقصف الطائرات مدينة حماة", "حماة"),
+        ("يقصف الجيش بلدة اللطامنة", "اللطامنة"),
+        ("القوات العراقية تقصف الموصل", "الموصل"),
+        ("تستهدف القوات التركية عفرين", "عفرين"),
+        # Casualties and displacement are conflict roles too (issue 3, item 5).
+        ("أفاد المرصد بمقتل عشرة مدنيين في دوما", "دوما"),
+        ("قتل مدنيون في قرية تقع قرب حماة", "حماة"),
+        ("نزح آلاف المدنيين من خان شيخون", "خان شيخون"),
+    ],
+)
+def test_conflict_cues_in_their_everyday_forms(geoparser, text, surface):
+    assert roles(geoparser, text)[surface][0] == "conflict"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "role"),
+    [
+        ("انطلقت في العاصمة الكازاخية أستانا جولة محادثات", "أستانا", "diplomatic"),
+        ("زار الرئيس الفرنسي إيمانويل ماكرون بغداد", "بغداد", "diplomatic"),
+    ],
+)
+def test_capitals_named_as_venues_are_not_metonymy(geoparser, text, surface, role):
+    mention = next(m for m in geoparser.extract(text) if m.surface == surface)
+    assert (mention.role, "metonymy" in mention.reason) == (role, False)
+
+
+def test_the_subject_of_talks_is_not_their_venue(geoparser):
+    """حول سورية: the talks are about Syria, held elsewhere; a diplomatic layer would show Syria as a venue."""
+    assert roles(geoparser, "عقب المباحثات الأخيرة حول سورية")["سورية"][0] == "other"

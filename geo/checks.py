@@ -7,6 +7,7 @@ id twice, rows out of order) look at the whole gazetteer.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -57,6 +58,10 @@ def field_problems(entry: Entry) -> list[tuple[str, str]]:
         problems.append(("country", f"country {entry.country!r} must be an upper-case ISO 3166-1 alpha-2 code"))
     if not entry.country and entry.feature not in WORLD_FEATURES:
         problems.append(("country", "country is empty"))
+    if not (math.isfinite(entry.lat) and -90 <= entry.lat <= 90):
+        problems.append(("lat", f"latitude {entry.lat} is out of range (-90 to 90)"))
+    if not (math.isfinite(entry.lon) and -180 <= entry.lon <= 180):
+        problems.append(("lon", f"longitude {entry.lon} is out of range (-180 to 180)"))
     if entry.parent == entry.id:
         problems.append(("parent", "an entry cannot be its own parent"))
     if not entry.source:
@@ -73,6 +78,10 @@ def parent_problems(entry: Entry, gazetteer: Gazetteer) -> list[tuple[str, str]]
         return [("parent", f"unknown parent {entry.parent!r}")]
     from geopy.distance import geodesic
 
+    if not all(math.isfinite(v) and abs(v) <= 180 for v in (entry.lat, entry.lon, parent.lat, parent.lon)):
+        return []  # out of range: the field rules say so
+    if abs(entry.lat) > 90 or abs(parent.lat) > 90:
+        return []
     limit = PARENT_RADIUS_KM.get(parent.feature, 300)
     distance = geodesic((entry.lat, entry.lon), (parent.lat, parent.lon)).km
     if distance > limit:
@@ -122,9 +131,21 @@ def validate_files(paths: Iterable[Path]) -> list[Problem]:
                 continue
             first_seen[entry.id] = entry.origin
             entries.append(entry)
+    problems.extend(entry_problems(entries))
+    return sorted(problems, key=lambda p: (p.file, p.line, p.message))
+
+
+def entry_problems(entries: Iterable[Entry]) -> list[Problem]:
+    """Every rule of single entries and of the whole set (unknown parent, far from the parent,
+    duplicate name under one parent, parent cycle) over ``entries``, located by their origin;
+    what :meth:`Gazetteer.validate` and ``geo gazetteer validate`` share."""
+    entries = list(entries)
     gazetteer = Gazetteer(entries)
+    problems: list[Problem] = []
 
     def located(entry: Entry, message: str) -> Problem:
+        if not entry.origin:
+            return Problem(f"(entry {entry.id}, not read from a file)", 0, message)
         file, line = entry.origin.rsplit(":", 1)
         return Problem(file, int(line), message)
 
@@ -139,12 +160,12 @@ def validate_files(paths: Iterable[Path]) -> list[Problem]:
                     located(
                         entry,
                         f"duplicate name {key!r} under parent {entry.parent or '(none)'}: "
-                        f"also {other.id} at {other.origin}",
+                        f"also {other.id} at {other.origin or '(not read from a file)'}",
                     )
                 )
                 break
     problems.extend(located(entry, message) for entry, message in cycles(gazetteer))
-    return sorted(problems, key=lambda p: (p.file, p.line, p.message))
+    return problems
 
 
 def cycles(gazetteer: Gazetteer) -> list[tuple[Entry, str]]:

@@ -17,9 +17,8 @@ from geo.errors import GeoError, UsageError
 EXAMPLES = {
     "search": "example:\n  geo gazetteer search بباريس\n  geo gazetteer search 'Munich' --json",
     "add": (
-        "example:\n  geo gazetteer add --name-ar 'الصاخور' --name-en 'Al-Sakhour' \\\n"
-        "      --at '36.2195, 37.1810' \\\n"
-        "      --feature neighbourhood --parent sy-aleppo --source 'OSM, approx.'\n"
+        "example:\n  geo gazetteer add --name-ar 'الإذاعة' --name-en 'Al-Idhaa' --at '36°12′58″N 37°08′19″E' \\\n"
+        "      --feature neighbourhood --parent sy-aleppo --source 'your source' --file my_places.csv\n"
         "  geo gazetteer add --from suggestions.csv"
     ),
     "validate": (

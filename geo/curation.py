@@ -46,6 +46,17 @@ def parse_point(text: str) -> tuple[float, float]:
             point = Point(text)
     except (ValueError, TypeError) as error:
         raise EntryRefused(f"cannot read coordinates {text!r}: {error}", "at") from None
+    # geopy wraps a longitude beyond 180 silently (190 -> -170): a typo would land on the far side of
+    # the world, so the longitude as typed is checked too.
+    typed = re.match(Point.POINT_PATTERN, text.replace("''", '"'))
+    if typed:
+        longitude = Point.parse_degrees(
+            typed.group("longitude_degrees") or 0.0,
+            typed.group("longitude_arcminutes") or 0.0,
+            typed.group("longitude_arcseconds") or 0.0,
+        )
+        if abs(longitude) > 180:
+            raise EntryRefused(f"longitude {longitude:g} in {text!r} is out of range (-180 to 180)", "at")
     if not (-90 <= point.latitude <= 90 and -180 <= point.longitude <= 180):
         raise EntryRefused(f"coordinates {text!r} are out of range", "at")
     return round(point.latitude, 5), round(point.longitude, 5)

@@ -172,7 +172,11 @@ def _name_after(masked: str, norm_text: str, position: int, words: DiscoveryWord
     result = []
     for token in re.finditer(r"\S+", masked[position:limit]):
         text = token.group()
-        if _is_stop(text, words, lexicon):
+        if not result and text.startswith("لل"):
+            return []  # مخيم للنازحين: "for the displaced"; a name after a trigger takes no ل
+        # A hill or a spring begins many village names (قرية تل الأغر، بلدة عين عيسى): after another
+        # trigger it is the first word of the name, not a trigger of its own.
+        if not (not result and text in NAME_HEADS) and _is_stop(text, words, lexicon):
             break
         if result and text[0] in "وف" and len(text) > 3 and text[1:] not in words.common:
             break  # و/ف + word starts the next item of a list
@@ -229,6 +233,8 @@ def _unresolved(start, end, feature, trigger, matches, resolutions, masked, norm
         word_start = match.norm_start - len(match.clitic)
         if word_start < end:
             continue
+        if match.clitic[:1] in ("و", "ف"):
+            break  # قرى بسيمة وعين الفيجة: the next item of a list, not a container
         gap = masked[end:word_start]
         if word_start - end <= CONTAINER_GAP and not CLAUSE_END.search(norm_text, end, word_start):
             gap_words = gap.split()

@@ -321,6 +321,14 @@ class Gazetteer(Geocoder):
         """Normalised name -> ids, for building the recogniser's index."""
         return self._by_key
 
+    def validate(self) -> list[Problem]:
+        """Every rule of ``geo gazetteer validate`` that the loaded entries break (entries added in
+        memory included): an empty list when all hold. File-level rules (row order, CSV syntax)
+        need the files themselves: :func:`geo.checks.validate_files`."""
+        from geo.checks import entry_problems
+
+        return entry_problems(self)
+
     def children(self, place_id: str) -> list[Entry]:
         return [self._entries[child] for child in self._children.get(place_id, ())]
 

@@ -17,10 +17,28 @@ from geo.clitics import ARTICLE, PROCLITICS
 from geo.errors import GeoError
 
 DATA = Path(__file__).resolve().parent / "data"
+SETTLEMENT_FEATURES = frozenset({"city", "town", "village", "neighbourhood", "district"})
 ROLE_PRIORITY = ("conflict", "diplomatic")
 #: In :attr:`Lexicon.single_word_cues`: the word starts a phrase cue, so only :meth:`Lexicon.cue_at`,
 #: which sees the words after it, can say which cue (if any) starts there.
-PHRASE = object()
+class _Phrase:
+    """The type of :data:`PHRASE`: one instance, pickled by name so that a lexicon sent to a worker
+    process still holds the very same marker."""
+
+    def __repr__(self) -> str:
+        return "PHRASE"
+
+    def __reduce__(self) -> str:
+        return "PHRASE"
+
+
+PHRASE = _Phrase()
+#: Flags of :meth:`Lexicon.context_of`: the word is a locative or place-type word; a word after which
+#: a place or cue is the topic of talks; one after which a place is a partner of talks; a word that
+#: names a settlement (قرية، حي ...).
+PLACE_WORD, TOPIC_WORD, PARTNER_WORD, SETTLEMENT_WORD = 1, 2, 8, 4
+#: Default of a cue's ``reach`` (see :class:`Cue`).
+DEFAULT_REACH = 3
 #: Bound on each per-word cache, so a long-running process over an endless stream stays small.
 WORD_CACHE_LIMIT = 50_000
 
@@ -63,6 +81,9 @@ class Cue:
     words: tuple[str, ...]
     exact: bool
     text: str
+    #: How many words ahead the cue makes a country or capital a place rather than its government
+    #: (``reach`` column; a verb of visiting reaches past its subject: زار الرئيس الفرنسي ماكرون بغداد).
+    reach: int = DEFAULT_REACH
 
 
 @lru_cache(maxsize=50_000)
@@ -88,6 +109,12 @@ class Lexicon:
     #: Folded trigger word -> the features it announces (مدينه -> city, town).
     triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     locatives: frozenset[str] = frozenset()
+    #: Words after which a place (or a cue) is what talks are about, not where they are held
+    #: (المباحثات حول سورية، جلسة لبحث الهجوم); kind ``topic`` in context_words.csv.
+    topics: frozenset[str] = frozenset()
+    #: Words after which a place is the partner or subject of talks but a cue is still an event
+    #: (المشاورات مع أميركا; أسفرت عن مقتل); kind ``partner``.
+    partners: frozenset[str] = frozenset()
     not_places: list[str] = field(default_factory=list)
     #: Folded names that are also common words: reported only with evidence (see ambiguous_names.txt).
     ambiguous: frozenset[str] = frozenset()
@@ -95,7 +122,7 @@ class Lexicon:
     _prefix: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
     _longest: int = 0
     _cache: dict[str, tuple[Cue, ...]] = field(default_factory=dict, repr=False)
-    _place_words: dict[str, bool] = field(default_factory=dict, repr=False)
+    _contexts: dict[str, int] = field(default_factory=dict, repr=False)
     #: Word -> its cue, None, or :data:`PHRASE`: the fast path of :meth:`cue_at` (see :meth:`learn`).
     single_word_cues: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -116,9 +143,15 @@ class Lexicon:
                 if not words:
                     raise GeoError(f"{path}:{line}: empty cue")
                 exact = (row.get("match") or "prefix").strip() == "exact"
-                lexicon.cues.append(Cue(role, words, exact, row["cue"].strip()))
+                reach_text = (row.get("reach") or "").strip()
+                if reach_text and not (reach_text.isdigit() and 0 < int(reach_text) <= 12):
+                    raise GeoError(f"{path}:{line}: reach {reach_text!r} must be a number of words from 1 to 12")
+                reach = int(reach_text) if reach_text else DEFAULT_REACH
+                lexicon.cues.append(Cue(role, words, exact, row["cue"].strip(), reach))
         triggers: dict[str, tuple[str, ...]] = {}
         locatives: set[str] = set()
+        topics: set[str] = set()
+        partners: set[str] = set()
         for path in [DATA / "context_words.csv", *_extra("GEO_CONTEXT_WORDS"), *context_files]:
             for line, row in _rows(path, ("kind", "word")):
                 word = name_key(row["word"])
@@ -127,10 +160,16 @@ class Lexicon:
                     triggers[word] = tuple(f for f in (row.get("features") or "").split("|") if f)
                 elif kind == "locative":
                     locatives.add(word)
+                elif kind == "topic":
+                    topics.add(word)
+                elif kind == "partner":
+                    partners.add(word)
                 else:
-                    raise GeoError(f"{path}:{line}: kind {kind!r} must be trigger or locative")
+                    raise GeoError(f"{path}:{line}: kind {kind!r} must be trigger, locative, topic or partner")
         lexicon.triggers = triggers
         lexicon.locatives = frozenset(locatives)
+        lexicon.topics = frozenset(topics)
+        lexicon.partners = frozenset(partners)
         for path in [DATA / "not_places.txt", *_extra("GEO_NOT_PLACES"), *not_place_files]:
             lexicon.not_places.extend(_phrases(path))
         ambiguous: set[str] = set()
@@ -138,6 +177,16 @@ class Lexicon:
             ambiguous.update(name_key(phrase) for phrase in _phrases(path))
         lexicon.ambiguous = frozenset(ambiguous)
         return lexicon
+
+    def __getstate__(self) -> dict:
+        # The per-word caches are rebuilt as words are seen: a worker process need not receive them.
+        state = dict(self.__dict__)
+        for name in ("_cache", "_contexts", "single_word_cues"):
+            state[name] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     def trigger_features(self, token: str) -> tuple[str, ...]:
         for form in word_forms(token):
@@ -148,16 +197,43 @@ class Lexicon:
     def is_locative(self, token: str) -> bool:
         return any(form in self.locatives for form in word_forms(token)) or token in self.triggers
 
+    def is_topic(self, token: str) -> bool:
+        """حول، بشأن، لبحث ...: what follows is the subject of talks."""
+        return any(form in self.topics for form in word_forms(token))
+
+    def is_partner(self, token: str) -> bool:
+        """مع، عن: a place after it is the partner or subject of talks, not their venue."""
+        return any(form in self.partners for form in word_forms(token))
+
+    def names_settlement(self, token: str) -> bool:
+        """A word that announces the name of a settlement or quarter (قرية، بلدة، حي، مدينة): the word
+        after it is a name even when it looks like a cue (قرية الزيارة)."""
+        if any(form.startswith(ARTICLE) for form in word_forms(token)):
+            return False  # الأحياء المحاصرة: a definite noun takes an adjective, not a name
+        features = self.trigger_features(token)
+        return bool(features) and all(f in SETTLEMENT_FEATURES for f in features)
+
+    def context_of(self, token: str) -> int:
+        """What ``token`` says about the word after it, as :data:`PLACE_WORD`, :data:`TOPIC_WORD`,
+        :data:`PARTNER_WORD` and :data:`SETTLEMENT_WORD` flags (cached per word: the role stage asks about most words
+        before a name or a cue)."""
+        cached = self._contexts.get(token)
+        if cached is None:
+            cached = (
+                (PLACE_WORD if self.is_locative(token) or self.trigger_features(token) else 0)
+                | (TOPIC_WORD if self.is_topic(token) else 0)
+                | (PARTNER_WORD if self.is_partner(token) else 0)
+                | (SETTLEMENT_WORD if self.names_settlement(token) else 0)
+            )
+            if len(self._contexts) > WORD_CACHE_LIMIT:
+                self._contexts.clear()
+            self._contexts[token] = cached
+        return cached
+
     def announces_place(self, token: str) -> bool:
         """A locative or a place-type word (في، من، إلى، مدينة ...): what follows it is a place, not a
-        government (cached per word: the role stage asks for almost every capital)."""
-        cached = self._place_words.get(token)
-        if cached is None:
-            cached = self.is_locative(token) or bool(self.trigger_features(token))
-            if len(self._place_words) > WORD_CACHE_LIMIT:
-                self._place_words.clear()
-            self._place_words[token] = cached
-        return cached
+        government."""
+        return bool(self.context_of(token) & PLACE_WORD)
 
     def _first_word_cues(self, token: str) -> tuple[Cue, ...]:
         """Cues whose first word matches ``token``; cached, since news repeats its words."""

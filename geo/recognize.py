@@ -93,8 +93,7 @@ class PlaceIndex:
                 for clitic in LAM_PROCLITICS:
                     if not (world_only and "ف" in clitic):
                         put(" " + clitic + lam, IndexKey(len(lam), clitic, ids))
-        for phrase in not_places:
-            key = name_key(phrase)
+        for key in _joined_phrases([name_key(phrase) for phrase in not_places]):
             if len(key) < 2:
                 continue
             for clitic in _clitics_for(key, False):
@@ -156,6 +155,31 @@ class PlaceIndex:
             else:
                 append(Match(start, last, *span(start, last), ids, clitic))
         return found
+
+
+def _joined_phrases(keys: list[str]) -> list[str]:
+    """``keys`` plus every join of two that overlap word-wise (تنظيم الدوله + الدوله الاسلاميه في
+    العراق = تنظيم الدوله الاسلاميه في العراق): the scan takes the longest key at each position and
+    goes on after it, so without the join the second phrase would start inside the first, be
+    skipped, and let its place names through."""
+    known = dict.fromkeys(k for k in keys if k)
+    by_first_word: dict[str, list[tuple[str, ...]]] = {}
+    for key in known:
+        words = tuple(key.split())
+        by_first_word.setdefault(words[0], []).append(words)
+    pending = list(known)
+    while pending:
+        key = pending.pop()
+        words = key.split()
+        for size in range(1, len(words)):
+            for other in by_first_word.get(words[size], ()):
+                tail = words[size:]
+                if len(other) > len(tail) and list(other[: len(tail)]) == tail:
+                    joined = " ".join(words[:size] + list(other))
+                    if joined not in known and len(known) < 10 * len(keys) + 100:
+                        known[joined] = None
+                        pending.append(joined)
+    return list(known)
 
 
 def _clitics_for(key: str, world_only: bool) -> tuple[str, ...]:

@@ -5,7 +5,10 @@ Rules, in order (the first that settles a name gives its ``reason``):
 1. ``unique``: the name has one entry.
 2. ``trigger``: a place-type word in front of it (حي، مدينة، قرية، محافظة) keeps entries of that type.
 3. ``container``: the phrase names a container right after it (الكلاسة بمدينة حلب، المنامة، البحرين),
-   which keeps the entries inside that container.
+   which keeps the entries inside that container. When the phrase links them explicitly (في، بمدينة،
+   بريف ...) and no entry of a small place lies in or near the container (حي الفردوس في مدينة منبج,
+   where the gazetteer's only الفردوس is in Aleppo), the name is another place of that name the
+   gazetteer lacks: it is placed approximately at the container, the way discovered names are.
 4. ``context``: an ancestor of an entry, a sibling of it, or its country is named unambiguously
    elsewhere in the document.
 5. ``prior``: feature rank (a country before a city of the same name), then population.
@@ -21,9 +24,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geopy.distance import geodesic
+
 from geo.gazetteer import Gazetteer, prior_rank
 from geo.lexicon import Lexicon, word_forms
-from geo.model import Entry
+from geo.model import FEATURES, Entry
 from geo.recognize import Match
 
 #: Words that make a mention "near" or "part of" the place it names (precision 2).
@@ -33,6 +38,10 @@ NEAR_WORDS = frozenset(
 #: Punctuation that ends a phrase: a container is only looked for inside the same phrase.
 PHRASE_BREAKS = frozenset('.!?؟؛:\n()"«»')
 CONFIDENCE = {"unique": 0.95, "trigger": 0.9, "container": 0.9, "context": 0.8, "prior": 0.6}
+#: Features of small places: a named container far from every entry of one contradicts them.
+SMALL_FEATURES = frozenset({"town", "village", "district", "neighbourhood", "landmark"})
+#: How far (km) a place may lie from a container of each feature and still be in it.
+CONTAINER_RADIUS_KM = {"city": 25.0, "town": 15.0, "district": 10.0, "region": 80.0, "admin1": 150.0}
 
 
 @dataclass(slots=True)
@@ -137,6 +146,8 @@ class Resolver:
                     if len(unique_cache) > self.CACHE_LIMIT:
                         unique_cache.clear()
                     unique_cache[ids, word] = cached
+                if cached.entry.feature in SMALL_FEATURES and index + 1 < len(matches):
+                    cached = self._contradicted(matches, index, folded, scan, cached)
                 append(cached)
                 continue
             if context is None:
@@ -144,8 +155,53 @@ class Resolver:
             if is_ambiguous and not self._has_evidence(matches, index, word, folded, scan, context):
                 append(None)
                 continue
-            append(self._decide(matches, index, word, folded, scan, context))
+            resolution = self._decide(matches, index, word, folded, scan, context)
+            if resolution.entry.feature in SMALL_FEATURES and index + 1 < len(matches):
+                resolution = self._contradicted(matches, index, folded, scan, resolution)
+            append(resolution)
         return resolutions
+
+    def _contradicted(
+        self, matches: Sequence[Match], index: int, folded: str, scan: str, resolution: Resolution
+    ) -> Resolution:
+        """``resolution``, or an approximate placement at the container when the phrase says "in"
+        it explicitly and no entry of the name lies in or near it (rule 3)."""
+        following = matches[index + 1]
+        if not self._explicit_link(matches, index, scan, folded):
+            return resolution
+        containers = self._candidates(following.ids)
+        _near, wanted = self._word_context(previous_word(scan, following.norm_start - len(following.clitic)))
+        typed = [c for c in containers if c.feature in wanted]
+        container = (typed or containers)[0]
+        radius = CONTAINER_RADIUS_KM.get(container.feature)
+        if radius is None or FEATURES.index(container.feature) >= FEATURES.index(resolution.entry.feature):
+            return resolution  # a country (the ancestor test suffices there) or a smaller container
+        for candidate in self._candidates(matches[index].ids):
+            if container.id in self.ancestors(candidate.id) or container.id == candidate.parent:
+                return resolution
+            if geodesic((candidate.lat, candidate.lon), (container.lat, container.lon)).km <= radius:
+                return resolution
+        entry = Entry(
+            "", "", "", resolution.entry.feature, container.lat, container.lon,
+            parent=container.id, country=container.country,
+        )  # fmt: skip
+        precision = 3 if container.feature == "admin1" else 2
+        reason = (
+            f"unresolved; approximate: placed at container {container.id} "
+            f"(the gazetteer's entry of this name, {resolution.entry.id}, is not in it)"
+        )
+        return Resolution(entry, 0.4, precision, reason, resolution.near)
+
+    def _explicit_link(self, matches: Sequence[Match], index: int, scan: str, folded: str) -> bool:
+        """The phrase says the name is *in* the next place: a locative or place-type word or ب
+        between them, and no word of nearness (بريف إدلب، شمال حلب: around it, not in it)."""
+        following = matches[index + 1]
+        if self._container(matches, index, folded, scan) is None:
+            return False
+        words = scan[matches[index].norm_end : following.norm_start - len(following.clitic)].split()
+        if any(form in NEAR_WORDS for word in words for form in word_forms(word)):
+            return False
+        return "ب" in following.clitic or any(self.lexicon.announces_place(word) for word in words)
 
     def _decide(
         self,
@@ -221,11 +277,13 @@ class Resolver:
         match = matches[index]
         _near, wanted = self._word_context(word)
         candidates = self._candidates(match.ids)
-        if wanted and any(c.feature in wanted for c in candidates):
-            return True
+        if wanted:
+            return True  # a place-type word announces a name: مدينة الباب، مخيم الهول
         if self._container(matches, index, folded, scan):
             return True
         locative = "ب" in match.clitic or self.lexicon.is_locative(word)
+        if locative and self.lexicon.is_locative(word) and any(c.feature == "country" or c.capital for c in candidates):
+            return True  # في مالي: an adjective (مالي: financial) cannot follow في
         in_context = any(self.ancestors(c.id) & context.known or c.parent in context.parents for c in candidates)
         return locative and in_context
 
@@ -235,6 +293,8 @@ class Resolver:
         if index + 1 >= len(matches):
             return None
         this, following = matches[index], matches[index + 1]
+        if following.clitic[:1] in ("و", "ف"):
+            return None  # حلب وإدلب: coordinated, not contained
         gap_end = following.norm_start - len(following.clitic)
         if gap_end - this.norm_end > 30 or any(c in PHRASE_BREAKS for c in folded[this.norm_end : gap_end]):
             return None

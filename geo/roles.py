@@ -4,8 +4,18 @@ The role comes from the nearest cue word (قصف، حصار، محادثات، �
 ``geo/data/cues.csv``) in the same clause, at most :data:`WINDOW` words away; conflict wins a tie.
 Countries and capitals are often named for their governments (تواصل موسكو دعم، كما طلبت دمشق،
 واشنطن ترغب): such a mention is a place only when a locative word (في، من، إلى، بـ، قرب ...) or a
-place-type word stands before it, or a cue governs it (اجتماع باريس، يزور الوزير باريس). Otherwise it
-is metonymy and its role is ``other``.
+place-type word stands before it (في العاصمة الكازاخية أستانا), or a cue governs it (اجتماع باريس،
+يزور الوزير باريس; a cue's ``reach`` says how far). Otherwise it is metonymy and its role is ``other``.
+
+Three refinements keep cues to what they speak of:
+
+- a name after a topic or partner word (حول، بشأن، مع، عن ...: المباحثات حول سورية) is what talks
+  are about, or who they are with, not where they are held: it takes no diplomatic role;
+- a conflict cue after a topic word (جلسة لبحث الهجوم) is the subject of a meeting, not an event;
+- a cue word right after a settlement word (قرية الزيارة) is a village's name, not a cue.
+
+A clause of only locatives and names cut off by a comma (وفي المنامة، خصص مؤتمر ...) is read with
+the clause after it: it sets the scene for it.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from dataclasses import dataclass
 from itertools import compress
 
 from geo.arabic import char_table, positions_of
-from geo.lexicon import PHRASE, Cue, Lexicon
+from geo.lexicon import PARTNER_WORD, PHRASE, PLACE_WORD, SETTLEMENT_WORD, TOPIC_WORD, Cue, Lexicon
 from geo.model import Entry
 from geo.recognize import MASK, Match, mask_names
 
@@ -25,12 +35,12 @@ WINDOW = 12
 #: A name with no cue of its own takes the role of a name at most this many words before it in the
 #: same clause (استهدف ... حي الكلاسة بمدينة حلب وقرية المنطار: one cue, three places).
 CHAIN = 3
-#: A cue at most this many words before a country or capital makes it a place, not metonymy.
-GOVERNING = 3
 #: What ends a clause: punctuation, and a dash between spaces (a dash inside a word joins it).
 CLAUSE_PUNCTUATION = '.!?؟؛:\n،,"«»()[]'
 CLAUSE_BREAKS = re.compile("[" + re.escape(CLAUSE_PUNCTUATION) + "]")
 _CLAUSE_TABLE = char_table(CLAUSE_PUNCTUATION)
+#: A clause of locatives and names that ends in one of these is read with the next clause.
+SCENE_SETTING_BREAKS = frozenset("،,")
 
 
 @dataclass(slots=True)
@@ -103,6 +113,7 @@ def assign_roles(
     single = lexicon.single_word_cues
     count = len(matches)
     learn = lexicon.learn
+    context_of = lexicon.context_of
     while len(decisions) < count:
         # The clause of the next undecided name, and of the names after it up to the next break.
         k = bisect_left(breaks, matches[len(decisions)].norm_start)
@@ -110,6 +121,11 @@ def assign_roles(
         clause_end = breaks[k] if k < len(breaks) else len(masked)
         clause = masked[clause_start:clause_end]
         words = clause.split()
+        while k < len(breaks) and folded[breaks[k]] in SCENE_SETTING_BREAKS and _sets_the_scene(words, lexicon):
+            k += 1
+            clause_end = breaks[k] if k < len(breaks) else len(masked)
+            clause = masked[clause_start:clause_end]
+            words = clause.split()
         # Every word's cue in one pass with no Python code per word (masked names are words like any
         # other here: none is a cue).
         learn(words)
@@ -119,6 +135,14 @@ def assign_roles(
                 if cue is PHRASE:
                     cues[i] = cue_at(words, i)
         cue_positions = list(compress(range(len(cues)), cues))
+        dropped = False
+        for i in cue_positions:
+            flags = context_of(words[i - 1]) if i else 0
+            if flags & SETTLEMENT_WORD or (flags & TOPIC_WORD and cues[i].role == "conflict"):
+                cues[i] = None  # قرية الزيارة: a name; لبحث الهجوم: a subject of talks
+                dropped = True
+        if dropped:
+            cue_positions = [i for i in cue_positions if cues[i] is not None]
         previous_name = -CHAIN - 1
         decided = len(decisions)
         while len(decisions) < count and matches[len(decisions)].norm_start < clause_end:
@@ -138,6 +162,17 @@ def assign_roles(
     return decisions
 
 
+def _after_topic_word(words: list[str], position: int, lexicon: Lexicon) -> bool:
+    return bool(lexicon.context_of(words[position - 1]) & (TOPIC_WORD | PARTNER_WORD))
+
+
+def _sets_the_scene(words: list[str], lexicon: Lexicon) -> bool:
+    """A clause of names and locatives only (وفي المنامة): it sets the scene for the next one."""
+    return any(word[0] == MASK for word in words) and all(
+        word[0] == MASK or lexicon.context_of(word) & PLACE_WORD for word in words
+    )
+
+
 def _decide(
     match: Match,
     entry: Entry,
@@ -150,7 +185,9 @@ def _decide(
     decisions: list[RoleDecision],
 ) -> RoleDecision:
     cue, distance, before = _nearest_cue(words, cues, cue_positions, position)
-    governs = cue is not None and before and distance <= GOVERNING
+    if cue is not None and cue.role == "diplomatic" and position and _after_topic_word(words, position, lexicon):
+        return OTHER  # المباحثات حول سورية: Syria is what the talks are about
+    governs = cue is not None and before and distance <= cue.reach
     government = entry.feature == "country" or entry.capital
     if government and not governs and not _stands_as_place(match, words, position, lexicon, decisions):
         return METONYMY
@@ -204,4 +241,12 @@ def _stands_as_place(
     if word[0] == MASK:
         # Coordination (موسكو وواشنطن): the second name shares the first one's reading.
         return match.clitic[:1] in ("و", "ف") and bool(decisions) and not decisions[-1].metonymy
-    return lexicon.announces_place(word)
+    if lexicon.context_of(word) & PLACE_WORD:
+        return True
+    # A place-type word and an adjective of it before the name: في العاصمة الكازاخية أستانا.
+    return position >= 2 and _is_adjective(word) and bool(lexicon.trigger_features(words[position - 2]))
+
+
+def _is_adjective(word: str) -> bool:
+    """A relative adjective with the article (الكازاخيه، الروسي، السوريه), folded."""
+    return word.startswith("ال") and (word.endswith("ي") or word.endswith("يه"))

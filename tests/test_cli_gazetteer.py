@@ -186,3 +186,27 @@ def test_version_help_and_bare_command():
     for command in (["gazetteer", "add"], ["gazetteer", "search"], ["extract"], ["map"], ["gazetteer", "validate"]):
         text = run_geo(*command, "--help").stdout
         assert "example:" in text, command
+
+
+def test_the_add_example_of_the_help_and_the_readme_is_accepted(tmp_path):
+    """The example a user copies first must work on a fresh clone (and not name a place that the
+    gazetteer already has, which add refuses as a duplicate)."""
+    import shlex
+
+    from geo.cli import EXAMPLES
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Adding a place the gazetteer lacks", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = {
+        "help": EXAMPLES["add"].split("\n", 1)[1].replace("\\\n", " ").splitlines()[0],
+        "readme": block.replace("\\\n", " ").strip().splitlines()[0],
+    }
+    for origin, command in commands.items():
+        arguments = shlex.split(command)
+        assert arguments[:3] == ["geo", "gazetteer", "add"], origin
+        folder = tmp_path / origin
+        folder.mkdir()
+        added = run_geo(*arguments[1:], cwd=folder, env={"GEO_NO_WORLD": "1"})
+        assert added.returncode == 0, (origin, added.stderr)
+        found = run_geo("gazetteer", "search", "--json", "--gazetteer", str(folder / "my_places.csv"), "بالإذاعة")
+        assert [e["name_en"] for e in json.loads(found.stdout)] == ["Al-Idhaa"], origin

@@ -49,7 +49,7 @@ def test_the_seed_village_is_placed_at_its_container(without_mantar):
         ("قصفت الطائرات حي الزهور في منبج", [("الزهور", "neighbourhood", "sy-manbij", 2)]),
         ("اشتباكات في قرية كفرنبودة بريف حماة", [("كفرنبودة", "village", "sy-hama", 2)]),
         ("سيطرت الفصائل على بلدة عين الكرم", [("عين الكرم", "town", "", 3)]),
-        ("نزح الأهالي إلى مخيم الركبان", [("الركبان", "landmark", "", 3)]),
+        ("نزح الأهالي إلى مخيم الكرامة", [("الكرامة", "landmark", "", 3)]),
         ("قصف بحي الزهور في منبج", [("الزهور", "neighbourhood", "sy-manbij", 2)]),
         ("وقرية كفرنبودة بريف حماة", [("كفرنبودة", "village", "sy-hama", 2)]),
         ("وصل الرتل لبلدة كفرنبودة قرب حماة", [("كفرنبودة", "town", "sy-hama", 2)]),
@@ -92,7 +92,7 @@ def test_direct_container_without_a_trigger(without_mantar):
 
 
 def test_unresolved_names_without_container_are_listed_but_not_placed(without_mantar):
-    [mention] = [m for m in without_mantar.extract("نزح الأهالي إلى مخيم الركبان") if m.status == "unresolved"]
+    [mention] = [m for m in without_mantar.extract("نزح الأهالي إلى مخيم الكرامة") if m.status == "unresolved"]
     assert mention.lat is None and mention.lon is None and mention.place_id == ""
 
 

@@ -1,5 +1,7 @@
 """Resolution: which entry a name means, how sure, how precise, and why."""
 
+import pytest
+
 from geo.gazetteer import Gazetteer
 from geo.model import Entry
 from geo.pipeline import Geoparser
@@ -101,9 +103,21 @@ def test_an_explicit_container_overrules_a_namesake_elsewhere(geoparser):
     assert mention.lat is not None and geodesic((mention.lat, mention.lon), (36.528, 37.955)).km < 15
 
 
-def test_a_place_type_word_is_evidence_for_a_name_that_is_also_a_word(geoparser):
-    """الهول is on the list of names that are also words; مخيم الهول (the al-Hol camp) names it."""
-    from geopy.distance import geodesic
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("قصف بمخيم الهول", "مخيم الهول"),  # the camp is an entry of its own, matched whole
+        ("اشتباكات في محيط مخيم الهول", "مخيم الهول"),
+        ("دخلت القوات بلدة الهول", "الهول"),  # a place-type word before a name that is also a word
+        ("انسحبت الفصائل من مدينة الباب", "الباب"),
+    ],
+)
+def test_a_place_type_word_is_evidence_for_a_name_that_is_also_a_word(geoparser, text, surface):
+    """الهول ("the horror") and الباب ("the door") are on the list of names that are also words: a
+    place-type word before one (بلدة، مدينة، مخيم) is the evidence that it names a place."""
+    mention = only(geoparser, text, surface)
+    assert mention.lat is not None and mention.status == "resolved"
 
-    mention = only(geoparser, "قصف بمخيم الهول", "الهول")
-    assert mention.lat is not None and geodesic((mention.lat, mention.lon), (36.38, 41.15)).km < 15
+
+def test_a_name_that_is_also_a_word_needs_evidence(geoparser):
+    assert [m.surface for m in geoparser.extract("شعر الأهالي بالهول من حجم الدمار")] == []

@@ -153,8 +153,10 @@ def discover(
         taken.add(start)
         found.append(unknown)
     for index, resolution in enumerate(resolutions):
-        if not resolution.near and resolution.entry.feature not in CONTAINER_FEATURES:
-            continue  # the common case, decided without a call
+        if not resolution.near and not (
+            matches[index].clitic.endswith("ب") and resolution.entry.feature in CONTAINER_FEATURES
+        ):
+            continue  # the common case (no بريف، قرب ... before the name), decided without a call
         candidate = _name_before_container(index, matches, resolutions, masked, words, lexicon)
         if candidate is None or candidate[0] in taken:
             continue

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from geo.arabic import name_key
@@ -33,6 +34,26 @@ class _Phrase:
 
 
 PHRASE = _Phrase()
+
+
+class _Name:
+    """The type of :data:`NAME`: false, so that ``compress(range(n), cues)`` skips names as it skips
+    words that are no cue; pickled by name like :data:`PHRASE`."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NAME"
+
+    def __reduce__(self) -> str:
+        return "NAME"
+
+
+#: In :attr:`Lexicon.single_word_cues`: the word is a masked place name.
+NAME = _Name()
+#: What ``dict.get`` returns for a word not classified yet.
+UNKNOWN = object()
 #: Flags of :meth:`Lexicon.context_of`: the word is a locative or place-type word; a word after which
 #: a place or cue is the topic of talks; one after which a place is a partner of talks; a word that
 #: names a settlement (قرية، حي ...).
@@ -256,22 +277,30 @@ class Lexicon:
         self._cache[token] = result
         return result
 
-    def learn(self, words: Iterable[str]) -> None:
-        """Put every word of ``words`` into :attr:`single_word_cues`, so that the cue of each is one
-        look-up (``map(single_word_cues.get, words)``, with no Python code run per word)."""
+    def cues_of(self, words: list[str]) -> list:
+        """The cue of each word: a :class:`Cue`, ``None``, :data:`PHRASE` (ask :meth:`cue_at`) or, for
+        a masked name (a word of :data:`~geo.recognize.MASK` characters), :data:`NAME`.
+
+        One dictionary look-up per word, run in C (``map``); only words never seen before are
+        classified in Python, and remembered.
+        """
         single = self.single_word_cues
-        missing = set(words).difference(single)
-        if not missing:
-            return
-        if len(single) + len(missing) > WORD_CACHE_LIMIT:
-            single.clear()
-            missing = set(words)
-        for word in missing:
-            candidates = self._first_word_cues(word)
-            if any(len(cue.words) > 1 for cue in candidates):
-                single[word] = PHRASE
-            else:
-                single[word] = candidates[0] if candidates else None
+        cues = list(map(single.get, words, repeat(UNKNOWN, len(words))))
+        if UNKNOWN in cues:
+            if len(single) > WORD_CACHE_LIMIT:
+                single.clear()
+            for i, cue in enumerate(cues):
+                if cue is UNKNOWN:
+                    cues[i] = single[words[i]] = self._classify(words[i])
+        return cues
+
+    def _classify(self, word: str) -> object:
+        if word[0] == "\x00":
+            return NAME
+        candidates = self._first_word_cues(word)
+        if any(len(cue.words) > 1 for cue in candidates):
+            return PHRASE
+        return candidates[0] if candidates else None
 
     def cue_at(self, tokens: list[str], index: int) -> Cue | None:
         """The cue that starts at ``tokens[index]``, if any (longer phrases first, then conflict)."""

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geopy.distance import geodesic
+from geopy.distance import great_circle
 
 from geo.gazetteer import Gazetteer, prior_rank
 from geo.lexicon import Lexicon, word_forms
@@ -137,7 +137,11 @@ class Resolver:
         append = resolutions.append
         for index, match in enumerate(matches):
             ids = match.ids
-            word = previous_word(scan, match.norm_start - len(match.clitic))
+            # previous_word(), inlined: it runs for every name of every document.
+            end = match.norm_start - len(match.clitic)
+            while end and scan[end - 1] == " ":
+                end -= 1
+            word = scan[scan.rfind(" ", 0, end) + 1 : end]
             is_ambiguous = scan[match.norm_start : match.norm_end] in ambiguous
             if len(ids) == 1 and not is_ambiguous:
                 cached = unique_cache.get((ids, word))
@@ -179,7 +183,8 @@ class Resolver:
         for candidate in self._candidates(matches[index].ids):
             if container.id in self.ancestors(candidate.id) or container.id == candidate.parent:
                 return resolution
-            if geodesic((candidate.lat, candidate.lon), (container.lat, container.lon)).km <= radius:
+            # great_circle, not geodesic: within 0.5 % is plenty for "within 25 km", at a tenth of the cost.
+            if great_circle((candidate.lat, candidate.lon), (container.lat, container.lon)).km <= radius:
                 return resolution
         entry = Entry(
             "", "", "", resolution.entry.feature, container.lat, container.lon,

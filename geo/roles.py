@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from itertools import compress
 
 from geo.arabic import char_table, positions_of
-from geo.lexicon import PARTNER_WORD, PHRASE, PLACE_WORD, SETTLEMENT_WORD, TOPIC_WORD, Cue, Lexicon
+from geo.lexicon import NAME, PARTNER_WORD, PHRASE, PLACE_WORD, SETTLEMENT_WORD, TOPIC_WORD, Cue, Lexicon
 from geo.model import Entry
 from geo.recognize import MASK, Match, mask_names
 
@@ -41,6 +41,10 @@ CLAUSE_BREAKS = re.compile("[" + re.escape(CLAUSE_PUNCTUATION) + "]")
 _CLAUSE_TABLE = char_table(CLAUSE_PUNCTUATION)
 #: A clause of locatives and names that ends in one of these is read with the next clause.
 SCENE_SETTING_BREAKS = frozenset("،,")
+#: ... when it has at most this many words (وفي حي السكري والكلاسة).
+SCENE_WORDS = 6
+#: Words after which a place is what talks are about, or who they are with.
+ABOUT = TOPIC_WORD | PARTNER_WORD
 
 
 @dataclass(slots=True)
@@ -110,26 +114,22 @@ def assign_roles(
     breaks = clause_breaks(matches, folded, scan)
     decisions: list[RoleDecision] = []
     cue_at = lexicon.cue_at
-    single = lexicon.single_word_cues
-    count = len(matches)
-    learn = lexicon.learn
+    cues_of = lexicon.cues_of
     context_of = lexicon.context_of
-    while len(decisions) < count:
+    count = len(matches)
+    index = 0
+    while index < count:
         # The clause of the next undecided name, and of the names after it up to the next break.
-        k = bisect_left(breaks, matches[len(decisions)].norm_start)
+        k = bisect_left(breaks, matches[index].norm_start)
         clause_start = breaks[k - 1] + 1 if k else 0
         clause_end = breaks[k] if k < len(breaks) else len(masked)
-        clause = masked[clause_start:clause_end]
-        words = clause.split()
+        words = masked[clause_start:clause_end].split()
         while k < len(breaks) and folded[breaks[k]] in SCENE_SETTING_BREAKS and _sets_the_scene(words, lexicon):
             k += 1
             clause_end = breaks[k] if k < len(breaks) else len(masked)
-            clause = masked[clause_start:clause_end]
-            words = clause.split()
-        # Every word's cue in one pass with no Python code per word (masked names are words like any
-        # other here: none is a cue).
-        learn(words)
-        cues = list(map(single.get, words))
+            words = masked[clause_start:clause_end].split()
+        # Every word's cue in one pass with no Python code per word (masked names come out as NAME).
+        cues = cues_of(words)
         if PHRASE in cues:
             for i, cue in enumerate(cues):
                 if cue is PHRASE:
@@ -144,58 +144,50 @@ def assign_roles(
         if dropped:
             cue_positions = [i for i in cue_positions if cues[i] is not None]
         previous_name = -CHAIN - 1
-        decided = len(decisions)
-        while len(decisions) < count and matches[len(decisions)].norm_start < clause_end:
-            index = len(decisions)
+        position = -1
+        decided = index
+        while index < count and matches[index].norm_start < clause_end:
+            # Each name is one masked word, in the order of the matches.
+            try:
+                position = cues.index(NAME, position + 1)
+            except ValueError:
+                break  # cannot happen; if it did, the names left get no role (below)
             match, entry = matches[index], entries[index]
-            # The name's word number: the words before its masked run (which may begin a few
-            # letters before the clitic, at the start of the word).
-            before = clause[: match.norm_start - len(match.clitic) - clause_start]
-            position = len(before.split()) - (1 if before and before[-1] == MASK else 0)
-            chained = position - previous_name <= CHAIN
-            decisions.append(_decide(match, entry, words, cues, cue_positions, position, chained, lexicon, decisions))
+            # The rules of the module docstring, in order (inlined: this runs for every name).
+            cue, distance, before = _nearest_cue(words, cues, cue_positions, position)
+            government = entry.feature == "country" or entry.capital
+            if cue is not None and cue.role == "diplomatic" and position and context_of(words[position - 1]) & ABOUT:
+                decision = OTHER  # المباحثات حول سورية: Syria is what the talks are about
+            elif (
+                government
+                and not (cue is not None and before and distance <= cue.reach)
+                and not _stands_as_place(match, words, position, lexicon, decisions)
+            ):
+                decision = METONYMY
+            elif cue is not None:
+                decision = RoleDecision(cue.role, cue.text)
+            elif position - previous_name <= CHAIN and decisions and decisions[-1].role != "other":
+                decision = decisions[-1]  # one cue, several places: قصف حي الكلاسة وقرية المنطار
+            else:
+                decision = OTHER
+            decisions.append(decision)
             previous_name = position
-        if len(decisions) == decided:
+            index += 1
+        if index == decided or (index < count and matches[index].norm_start < clause_end):
             # Cannot happen (a name lies inside the clause found for it); if it ever did, give the
             # name no role rather than loop for ever.
             decisions.append(OTHER)
+            index += 1
     return decisions
 
 
-def _after_topic_word(words: list[str], position: int, lexicon: Lexicon) -> bool:
-    return bool(lexicon.context_of(words[position - 1]) & (TOPIC_WORD | PARTNER_WORD))
-
-
 def _sets_the_scene(words: list[str], lexicon: Lexicon) -> bool:
-    """A clause of names and locatives only (وفي المنامة): it sets the scene for the next one."""
-    return any(word[0] == MASK for word in words) and all(
-        word[0] == MASK or lexicon.context_of(word) & PLACE_WORD for word in words
+    """A short clause of names and locatives only (وفي المنامة): it sets the scene for the next one."""
+    return (
+        len(words) <= SCENE_WORDS
+        and any(word[0] == MASK for word in words)
+        and all(word[0] == MASK or lexicon.context_of(word) & PLACE_WORD for word in words)
     )
-
-
-def _decide(
-    match: Match,
-    entry: Entry,
-    words: list[str],
-    cues: list[Cue | None],
-    cue_positions: list[int],
-    position: int,
-    chained: bool,
-    lexicon: Lexicon,
-    decisions: list[RoleDecision],
-) -> RoleDecision:
-    cue, distance, before = _nearest_cue(words, cues, cue_positions, position)
-    if cue is not None and cue.role == "diplomatic" and position and _after_topic_word(words, position, lexicon):
-        return OTHER  # المباحثات حول سورية: Syria is what the talks are about
-    governs = cue is not None and before and distance <= cue.reach
-    government = entry.feature == "country" or entry.capital
-    if government and not governs and not _stands_as_place(match, words, position, lexicon, decisions):
-        return METONYMY
-    if cue is None:
-        if chained and decisions and decisions[-1].role != "other":
-            return decisions[-1]
-        return OTHER
-    return RoleDecision(cue.role, cue.text)
 
 
 def _nearest_cue(

@@ -1,5 +1,6 @@
 """Normalisation folds spellings for matching and always maps back to the exact source span."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -78,3 +79,21 @@ def test_fast_folding_agrees_with_the_reference_table(text):
     assert word_boundaries(norm.text) == re.sub(r"[\W_]", " ", norm.text).translate(
         {ord(c): " " for c in norm.text if ord(c) > 0xFFFF}
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ud800\udc00 حلب",  # two lone surrogates that UTF-16 would join into one character
+        "حلب \U0001f600 ودمشق",  # beyond the BMP
+        "ﻻ حلب",  # a ligature that folds to two letters
+        "حَلَبُ\u200f",
+    ],
+)
+def test_every_path_keeps_one_folded_character_per_source_index(text):
+    norm = normalise(text, boundaries=True)
+    assert len(norm.boundaries) == len(norm.text)
+    offsets = range(len(norm.text)) if norm.offsets is None else norm.offsets
+    assert len(offsets) == len(norm.text)
+    assert all(0 <= int(o) < len(text) for o in offsets)
+    assert "حلب" in norm.text

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -356,6 +356,7 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
         focus=args.focus,
         bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
         online_tiles=args.tiles,
+        osm_layer=not getattr(args, "no_osm", False),
     )
     if args.focus and parser.gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
@@ -373,6 +374,7 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
     if report.failed and report.failed >= report.documents:
         # A mistyped path must not replace last week's map with an empty one.
         raise InputError(args.out, "not written: none of the inputs could be read")
+    map_options = replace(map_options, documents=report.documents - report.failed)
     built = maps.render_map(mentions, gazetteer=parser.gazetteer, options=map_options)
     maps.save_html(built, args.out)
     if args.fragment:

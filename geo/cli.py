@@ -196,7 +196,18 @@ def _parser() -> argparse.ArgumentParser:
     map_.add_argument("--png", metavar="FILE", help="also write a static image (headless Chromium)")
     map_.add_argument("--fragment", metavar="FILE", help="also write an HTML snippet to embed in a page")
     map_.add_argument("--geojson", metavar="FILE", help="also write the layers as GeoJSON (for QGIS)")
-    map_.add_argument("--tiles", action="store_true", help="add an online OpenStreetMap base layer (off by default)")
+    tiles = map_.add_mutually_exclusive_group()
+    tiles.add_argument(
+        "--tiles",
+        action="store_true",
+        help="show OpenStreetMap tiles first (they are always offered in the layer control, and fetched "
+        "only once a reader picks them; offline the map falls back to its built-in country outlines)",
+    )
+    tiles.add_argument(
+        "--no-osm",
+        action="store_true",
+        help="leave OpenStreetMap out of the layer control: a map that can never make a network request",
+    )
     map_.add_argument("--encoding", default="utf-8", help="text encoding of .txt and .csv inputs (e.g. cp1256)")
     add_run_options(map_)
     map_.set_defaults(handler=_map)

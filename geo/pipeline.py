@@ -33,6 +33,8 @@ SENTENCE_END = ".!?؟\n"
 _SENTENCE_TABLE = char_table(SENTENCE_END)
 #: Popups show at most this many characters of a sentence on each side of the mention.
 SENTENCE_CONTEXT = 160
+#: Marks where a long sentence was cut for a popup.
+ELLIPSIS = "…"
 CHUNK_CHARS = 1 << 20
 
 
@@ -252,13 +254,28 @@ class _SentenceFinder:
             self._whole[position] = (sentence_start, sentence_end, sentence, stripped_start)
         if start - SENTENCE_CONTEXT <= sentence_start and end <= sentence_end <= end + SENTENCE_CONTEXT:
             return sentence, start - stripped_start
-        # A long sentence: a window of it around the mention.
-        sentence_start = max(sentence_start, start - SENTENCE_CONTEXT)
-        sentence_end = min(max(sentence_end, end), end + SENTENCE_CONTEXT)
-        raw = self.text[sentence_start:sentence_end]
+        # A long sentence: a window of it around the mention, cut between words and marked with an
+        # ellipsis where it was cut (a popup showing "…ومصادر طبية مح" reads as a typo).
+        text = self.text
+        cut_left = sentence_start < start - SENTENCE_CONTEXT
+        cut_right = max(sentence_end, end) > end + SENTENCE_CONTEXT
+        if cut_left:
+            sentence_start = start - SENTENCE_CONTEXT
+            space = text.find(" ", sentence_start, start)
+            sentence_start = space + 1 if space != -1 else sentence_start
+        if cut_right:
+            sentence_end = end + SENTENCE_CONTEXT
+            space = text.rfind(" ", end, sentence_end)
+            sentence_end = space if space != -1 else sentence_end
+        else:
+            sentence_end = max(sentence_end, end)
+        raw = text[sentence_start:sentence_end]
         stripped = raw.lstrip(" \t\r\n,،;؛-")
         sentence_start += len(raw) - len(stripped)
-        return stripped.rstrip(), start - sentence_start
+        window = stripped.rstrip()
+        if cut_left:
+            window, sentence_start = ELLIPSIS + window, sentence_start - len(ELLIPSIS)
+        return window + (ELLIPSIS if cut_right else ""), start - sentence_start
 
 
 @cache

@@ -203,7 +203,12 @@ class Resolver:
         following = matches[index + 1]
         if self._container(matches, index, folded, scan) is None:
             return False
-        words = scan[matches[index].norm_end : following.norm_start - len(following.clitic)].split()
+        gap_end = following.norm_start - len(following.clitic)
+        if any(c in ",،" for c in folded[matches[index].norm_end : gap_end]):
+            return False  # معبر نصيب، وفي دير الزور: a comma ends the phrase for this rule
+        words = scan[matches[index].norm_end : gap_end].split()
+        if any(len(word) > 2 and word[0] in "وف" and self.lexicon.announces_place(word[1:]) for word in words):
+            return False  # وفي ...: the next item or clause, not "in"
         if any(form in NEAR_WORDS for word in words for form in word_forms(word)):
             return False
         return "ب" in following.clitic or any(self.lexicon.announces_place(word) for word in words)

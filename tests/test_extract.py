@@ -188,3 +188,22 @@ def test_every_surface_is_its_span_for_any_text(geoparser, text):
         assert text[mention.start : mention.end] == mention.surface
         assert mention.start >= previous_end
         previous_end = mention.end
+        # The popup highlights the mention inside its sentence.
+        assert mention.sentence[mention.sentence_start : mention.sentence_end] == mention.surface
+
+
+def test_a_long_sentence_is_cut_between_words_with_an_ellipsis(geoparser):
+    words = [f"كلمة{i}" for i in range(60)]
+    text = " ".join(words) + " قصفت الطائرات مدينة حلب " + " ".join(words) + "."
+    [mention] = [m for m in geoparser.extract(text) if m.surface == "حلب"]
+    sentence = mention.sentence
+    assert sentence.startswith("…") and sentence.endswith("…")
+    assert sentence[mention.sentence_start : mention.sentence_end] == "حلب"
+    # Every word shown is a whole word of the text.
+    assert all(word in words + ["قصفت", "الطائرات", "مدينة", "حلب"] for word in sentence.strip("…").split())
+
+
+def test_every_seed_mention_is_highlighted_in_its_sentence(geoparser):
+    for path in sorted(seeds_directory().glob("*.txt")):
+        for mention in geoparser.extract(path.read_text(encoding="utf-8-sig")):
+            assert mention.sentence[mention.sentence_start : mention.sentence_end] == mention.surface

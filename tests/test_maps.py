@@ -369,3 +369,20 @@ def test_png_without_chromium_is_one_clear_error(tmp_path, monkeypatch):
 def test_default_gazetteer_gives_parent_chains(seed_mentions):
     page = page_html(render_map(seed_mentions))
     assert "محافظة حلب" in page
+
+
+def test_geo_map_no_osm_and_the_title_counts_every_article_read(tmp_path):
+    """An article without places still counts as an article read; --no-osm leaves no tile URL."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("قصفت الطائرات حي الكلاسة بمدينة حلب", encoding="utf-8")
+    (folder / "b.txt").write_text("عقد الوزراء اجتماعا في جنيف", encoding="utf-8")
+    (folder / "c.txt").write_text("لا أماكن في هذا الخبر عن الطقس", encoding="utf-8")
+    out = tmp_path / "m.html"
+    result = run_geo("map", str(folder), "--out", str(out), "--no-osm", env={"GEO_NO_WORLD": "1"})
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" not in page
+    assert "3 articles" in page
+    refused = run_geo("map", str(folder), "--out", str(out), "--no-osm", "--tiles", env={"GEO_NO_WORLD": "1"})
+    assert refused.returncode == 2 and "not allowed with" in refused.stderr

@@ -121,3 +121,14 @@ def test_a_place_type_word_is_evidence_for_a_name_that_is_also_a_word(geoparser,
 
 def test_a_name_that_is_also_a_word_needs_evidence(geoparser):
     assert [m.surface for m in geoparser.extract("شعر الأهالي بالهول من حجم الدمار")] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "سيطرت القوات على بلدة الحراك ومعبر نصيب، وفي دير الزور تواصلت المعارك",  # a comma and a new clause
+        "قصفت الطائرات حي الفردوس وفي مدينة منبج سقطت قذائف",  # و + في opens the next clause
+    ],
+)
+def test_a_place_in_the_next_clause_is_no_container(geoparser, text):
+    assert all(m.status == "resolved" for m in geoparser.extract(text))

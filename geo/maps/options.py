@@ -19,7 +19,9 @@ class MapOptions:
     ``online_tiles`` shows OpenStreetMap tiles first instead. ``osm_layer`` offers OpenStreetMap in
     the layer control as an alternative base layer: the only thing that can make the file reach the
     network, and only once a reader picks it (offline, the map falls back to the outlines). Set it to
-    False for a map that can never make a request.
+    False for a map that can never make a request. ``documents`` is how many documents were read,
+    for the title ("12 articles" even when only 9 named a place); left out, the title counts the
+    documents that have places on the map.
     """
 
     title: str = ""
@@ -27,6 +29,7 @@ class MapOptions:
     bbox: Bbox | None = None
     online_tiles: bool = False
     osm_layer: bool = True
+    documents: int | None = None
 
     def __post_init__(self) -> None:
         if self.focus and self.bbox:

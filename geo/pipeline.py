@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import numpy as np
-
 from geo.arabic import char_table, normalise, positions_of
 from geo.discover import approximate_resolution, discover
 from geo.errors import InputError, UsageError
@@ -231,10 +229,8 @@ class _SentenceFinder:
         self.text = text
         # Just past each run of sentence-ending characters (NumPy: a regular expression's finditer
         # cost as much as the rest of the sentence work).
-        ends = positions_of(text, _SENTENCE_TABLE)
-        if len(ends):
-            ends = ends[np.append(np.diff(ends) != 1, True)]
-        self.breaks = (ends + 1).tolist()
+        marks = positions_of(text, _SENTENCE_TABLE).tolist()
+        self.breaks = [p + 1 for p, following in zip(marks, [*marks[1:], -1], strict=True) if following != p + 1]
         #: Sentence number -> (its start, its end, the stripped sentence, where that starts): the
         #: answer for every mention the whole sentence fits around, which is most of them.
         self._whole: dict[int, tuple[int, int, str, int]] = {}

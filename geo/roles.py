@@ -58,6 +58,8 @@ class RoleDecision:
 
 
 OTHER = RoleDecision("other", "")
+#: One shared decision per cue (cues compare by identity; a user's extra cue files add a few more).
+_CUE_DECISIONS: dict[Cue, RoleDecision] = {}
 METONYMY = RoleDecision("other", "", metonymy=True)
 
 
@@ -116,6 +118,9 @@ def assign_roles(
     cue_at = lexicon.cue_at
     cues_of = lexicon.cues_of
     context_of = lexicon.context_of
+    decision_of = _CUE_DECISIONS
+    if len(decision_of) > 10_000:
+        decision_of.clear()  # lexicons loaded again and again (tests, notebooks) leave old cues here
     count = len(matches)
     index = 0
     while index < count:
@@ -165,7 +170,7 @@ def assign_roles(
             ):
                 decision = METONYMY
             elif cue is not None:
-                decision = RoleDecision(cue.role, cue.text)
+                decision = decision_of.get(cue) or decision_of.setdefault(cue, RoleDecision(cue.role, cue.text))
             elif position - previous_name <= CHAIN and decisions and decisions[-1].role != "other":
                 decision = decisions[-1]  # one cue, several places: قصف حي الكلاسة وقرية المنطار
             else:

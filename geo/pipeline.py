@@ -230,7 +230,9 @@ class _SentenceFinder:
         # Just past each run of sentence-ending characters (NumPy: a regular expression's finditer
         # cost as much as the rest of the sentence work).
         marks = positions_of(text, _SENTENCE_TABLE).tolist()
-        self.breaks = [p + 1 for p, following in zip(marks, [*marks[1:], -1], strict=True) if following != p + 1]
+        # Just past the last mark of each run: a mark whose successor is not the next character.
+        self.breaks = [p + 1 for p, following in zip(marks, [*marks[1:], -1][: len(marks)], strict=True)
+                       if following != p + 1]
         #: Sentence number -> (its start, its end, the stripped sentence, where that starts): the
         #: answer for every mention the whole sentence fits around, which is most of them.
         self._whole: dict[int, tuple[int, int, str, int]] = {}

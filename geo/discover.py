@@ -132,7 +132,12 @@ def discover(
     if masked is None:
         masked = mask_names(matches, scan)
     found: list[Unresolved] = []
-    taken: set[int] = set()
+    #: Spans already reported: a name found by both patterns (حي والآسيا بآسيا الوسطى) is one name.
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(start: int, end: int) -> bool:
+        return any(start < other_end and other_start < end for other_start, other_end in taken)
+
     for word_start, trigger_start, trigger_end, word in words.triggers_in(masked):
         name_words = _name_after(masked, norm_text, trigger_end, words, lexicon)
         if not name_words:
@@ -140,7 +145,7 @@ def discover(
         start, end = name_words[0][0], name_words[-1][1]
         if word in words.in_name:
             start = trigger_start
-        if start in taken:
+        if overlaps(start, end):
             continue
         unknown = _unresolved(
             start, end, words.triggers[word], word, matches, resolutions, masked, norm_text, source_span
@@ -150,7 +155,7 @@ def discover(
         before = masked[max(0, word_start - 30) : word_start].split()
         if word in words.in_name and unknown.container is None and not (before and before[-1] in LEADING_WORDS):
             continue
-        taken.add(start)
+        taken.append((start, end))
         found.append(unknown)
     for index, resolution in enumerate(resolutions):
         if not resolution.near and not (
@@ -158,10 +163,10 @@ def discover(
         ):
             continue  # the common case (no بريف، قرب ... before the name), decided without a call
         candidate = _name_before_container(index, matches, resolutions, masked, words, lexicon)
-        if candidate is None or candidate[0] in taken:
+        if candidate is None or overlaps(*candidate):
             continue
         start, end = candidate
-        taken.add(start)
+        taken.append((start, end))
         found.append(_unresolved(start, end, "village", "", matches, resolutions, masked, norm_text, source_span))
     return sorted(found, key=lambda u: u.match.norm_start)
 

@@ -178,3 +178,11 @@ def test_the_trigger_before_a_compound_name_decides_its_feature(without_mantar):
     assert unresolved(without_mantar, "قصفت الطائرات قرية تل الأغر جنوب حلب") == [
         ("تل الأغر", "village", "sy-aleppo", 2)
     ]
+
+
+def test_a_name_found_by_both_patterns_is_reported_once(geoparser):
+    """Found by fuzzing: after a trigger and before a container phrase, with a clitic on one."""
+    text = "قصف آسيا حي والآسيا بآسيا الوسطى "
+    mentions = geoparser.extract(text)
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+    assert [m.surface for m in mentions if m.status == "unresolved"] == ["والآسيا"]

@@ -2,6 +2,7 @@
 and suggested as entries to add."""
 
 import csv
+from itertools import pairwise
 
 import pytest
 from conftest import run_geo
@@ -184,5 +185,5 @@ def test_a_name_found_by_both_patterns_is_reported_once(geoparser):
     """Found by fuzzing: after a trigger and before a container phrase, with a clitic on one."""
     text = "قصف آسيا حي والآسيا بآسيا الوسطى "
     mentions = geoparser.extract(text)
-    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(mentions))
     assert [m.surface for m in mentions if m.status == "unresolved"] == ["والآسيا"]

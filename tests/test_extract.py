@@ -200,7 +200,7 @@ def test_a_long_sentence_is_cut_between_words_with_an_ellipsis(geoparser):
     assert sentence.startswith("…") and sentence.endswith("…")
     assert sentence[mention.sentence_start : mention.sentence_end] == "حلب"
     # Every word shown is a whole word of the text.
-    assert all(word in words + ["قصفت", "الطائرات", "مدينة", "حلب"] for word in sentence.strip("…").split())
+    assert all(word in [*words, "قصفت", "الطائرات", "مدينة", "حلب"] for word in sentence.strip("…").split())
 
 
 def test_every_seed_mention_is_highlighted_in_its_sentence(geoparser):

@@ -292,7 +292,7 @@ class Resolver:
         if self._container(matches, index, folded, scan):
             return True
         locative = "ب" in match.clitic or self.lexicon.is_locative(word)
-        if locative and self.lexicon.is_locative(word) and any(c.feature == "country" or c.capital for c in candidates):
+        if self.lexicon.is_locative(word) and any(c.feature == "country" or c.capital for c in candidates):
             return True  # في مالي: an adjective (مالي: financial) cannot follow في
         in_context = any(self.ancestors(c.id) & context.known or c.parent in context.parents for c in candidates)
         return locative and in_context

@@ -20,7 +20,6 @@ the clause after it: it sets the scene for it.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +36,6 @@ WINDOW = 12
 CHAIN = 3
 #: What ends a clause: punctuation, and a dash between spaces (a dash inside a word joins it).
 CLAUSE_PUNCTUATION = '.!?؟؛:\n،,"«»()[]'
-CLAUSE_BREAKS = re.compile("[" + re.escape(CLAUSE_PUNCTUATION) + "]")
 _CLAUSE_TABLE = char_table(CLAUSE_PUNCTUATION)
 #: A clause of locatives and names that ends in one of these is read with the next clause.
 SCENE_SETTING_BREAKS = frozenset("،,")
@@ -74,11 +72,12 @@ def clause_breaks(matches: Sequence[Match], folded: str, scan: str) -> list[int]
     dashes = _spaced_dashes(folded)
     if dashes:
         breaks = sorted(breaks + dashes)
-    inside = [
-        (m.norm_start, m.norm_end)
-        for m in matches
-        if " " in scan[m.norm_start : m.norm_end] and CLAUSE_BREAKS.search(folded, m.norm_start, m.norm_end)
-    ]
+    inside = []
+    for m in matches:
+        if " " in scan[m.norm_start : m.norm_end]:
+            i = bisect_left(breaks, m.norm_start)
+            if i < len(breaks) and breaks[i] < m.norm_end:
+                inside.append((m.norm_start, m.norm_end))
     if inside:
         breaks = [b for b in breaks if not any(start <= b < end for start, end in inside)]
     return breaks

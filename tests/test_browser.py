@@ -192,14 +192,19 @@ def test_png_is_a_picture_of_the_map(browser, seed_html, folder):
     assert stats["colours"] >= 10 and stats["whiteShare"] < 0.5
 
 
-def test_fragment_twice_on_one_page_gives_two_maps(browser, seed_map, folder):
-    fragment = fragment_html(seed_map)
-    report = folder / "report.html"
-    report.write_text(
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Report</title></head><body>"
-        f"<h1>Report</h1>{fragment}<p>Between the maps.</p>{fragment}</body></html>",
+def host_page(path, body: str):
+    """A report page of someone else's, with fragments pasted into its body."""
+    path.write_text(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Report</title></head>"
+        f"<body>{body}</body></html>",
         encoding="utf-8",
     )
+    return path
+
+
+def test_fragment_twice_on_one_page_gives_two_maps(browser, seed_map, folder):
+    fragment = fragment_html(seed_map)
+    report = host_page(folder / "report.html", f"<h1>Report</h1>{fragment}<p>Between the maps.</p>{fragment}")
     loaded = open_page(browser, report)
     loaded.page.wait_for_function("(window.geoMapsReady || 0) >= 2")
     containers = loaded.evaluate(
@@ -288,12 +293,7 @@ def test_openstreetmap_is_offered_and_falls_back_to_the_outlines_offline(seed_pa
 
 def test_two_different_fragments_on_one_page(browser, seed_map, gazetteer, folder):
     other = render_map([approximate_mention()], gazetteer, MapOptions(title="أخرى"))
-    report = folder / "two-maps.html"
-    report.write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Two</title></head><body>"
-        f"{fragment_html(seed_map)}<hr>{fragment_html(other, height='300px')}</body></html>",
-        encoding="utf-8",
-    )
+    report = host_page(folder / "two-maps.html", f"{fragment_html(seed_map)}<hr>{fragment_html(other, height='300px')}")
     loaded = open_page(browser, report)
     loaded.page.wait_for_function("(window.geoMapsReady || 0) >= 2")
     heights = loaded.evaluate("Array.from(document.querySelectorAll('.leaflet-container'),"

@@ -14,12 +14,36 @@ from geo.clitics import key_forms
 
 
 def seeds_directory() -> Path:
-    """``shared/seeds`` beside the repository (as in CI), or ``$GEO_SEEDS``."""
+    """``$GEO_SEEDS``, else ``shared/seeds`` beside the repository (as in CI), else beside the
+    repository this one was cloned from (a fresh clone checked in a scratch folder)."""
     configured = os.environ.get("GEO_SEEDS")
-    path = Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    if not (path / "expected.tsv").is_file():
-        raise FileNotFoundError(f"seed articles not found at {path}; set GEO_SEEDS to the seeds folder")
-    return path
+    if configured:
+        candidates = [Path(configured)]
+    else:
+        root = Path(__file__).resolve().parents[1]
+        candidates = [root.parent / "shared" / "seeds"]
+        origin = _origin_folder(root)
+        if origin is not None:
+            candidates.append(origin.parent / "shared" / "seeds")
+    for path in candidates:
+        if (path / "expected.tsv").is_file():
+            return path
+    raise FileNotFoundError(f"seed articles not found at {candidates[0]}; set GEO_SEEDS to the seeds folder")
+
+
+def _origin_folder(root: Path) -> Path | None:
+    """The local folder this checkout was cloned from, if it was cloned from one."""
+    import subprocess
+
+    try:
+        url = subprocess.run(
+            ["git", "-C", str(root), "config", "--get", "remote.origin.url"],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    url = url.removeprefix("file://")
+    return Path(url) if url and Path(url).is_dir() else None
 
 
 @dataclass(frozen=True)

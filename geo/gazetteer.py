@@ -430,9 +430,12 @@ class Gazetteer(Geocoder):
 
 def prior_rank(entry: Entry) -> tuple:
     """Sort key for "most likely first" without context: broader features first (a country before a
-    city of the same name), then larger population, then id for a stable order."""
+    city of the same name), then a national capital (طرابلس alone is Libya's capital more often than
+    Lebanon's second city, and the curated rows carry no population to tell), then larger
+    population, then id for a stable order."""
     return (
         FEATURES.index(entry.feature) if entry.feature in FEATURES else len(FEATURES),
+        not entry.capital,
         -(entry.population or 0),
         entry.id,
     )

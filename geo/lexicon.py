@@ -58,6 +58,8 @@ UNKNOWN = object()
 #: a place or cue is the topic of talks; one after which a place is a partner of talks; a word that
 #: names a settlement (قرية، حي ...).
 PLACE_WORD, TOPIC_WORD, PARTNER_WORD, SETTLEMENT_WORD = 1, 2, 8, 4
+#: ... and a noun for a state of affairs (الوضع، الأزمة): a place after it and في is a topic.
+SITUATION_WORD = 16
 #: Default of a cue's ``reach`` (see :class:`Cue`).
 DEFAULT_REACH = 3
 #: Bound on each per-word cache, so a long-running process over an endless stream stays small.
@@ -136,6 +138,12 @@ class Lexicon:
     #: Words after which a place is the partner or subject of talks but a cue is still an event
     #: (المشاورات مع أميركا; أسفرت عن مقتل); kind ``partner``.
     partners: frozenset[str] = frozenset()
+    #: Nouns for a state of affairs (الوضع، الأزمة): a place after one and في is what talks are about
+    #: (لبحث الوضع في غزة); kind ``situation``.
+    situations: frozenset[str] = frozenset()
+    #: Folded relative adjective of a country, with and without the article, masculine and feminine
+    #: (الليبيه، ليبي) -> its country code (``nationality_adjectives.csv``): طرابلس الليبية is Libya's.
+    adjective_countries: dict[str, str] = field(default_factory=dict)
     not_places: list[str] = field(default_factory=list)
     #: Folded names that are also common words: reported only with evidence (see ambiguous_names.txt).
     ambiguous: frozenset[str] = frozenset()
@@ -173,6 +181,7 @@ class Lexicon:
         locatives: set[str] = set()
         topics: set[str] = set()
         partners: set[str] = set()
+        situations: set[str] = set()
         for path in [DATA / "context_words.csv", *_extra("GEO_CONTEXT_WORDS"), *context_files]:
             for line, row in _rows(path, ("kind", "word")):
                 word = name_key(row["word"])
@@ -185,12 +194,27 @@ class Lexicon:
                     topics.add(word)
                 elif kind == "partner":
                     partners.add(word)
+                elif kind == "situation":
+                    situations.add(word)
                 else:
-                    raise GeoError(f"{path}:{line}: kind {kind!r} must be trigger, locative, topic or partner")
+                    raise GeoError(
+                        f"{path}:{line}: kind {kind!r} must be trigger, locative, topic, partner or situation"
+                    )
         lexicon.triggers = triggers
         lexicon.locatives = frozenset(locatives)
         lexicon.topics = frozenset(topics)
         lexicon.partners = frozenset(partners)
+        lexicon.situations = frozenset(situations)
+        for path in [DATA / "nationality_adjectives.csv", *_extra("GEO_ADJECTIVES")]:
+            for line, row in _rows(path, ("country", "adjective")):
+                country = (row.get("country") or "").strip().upper()
+                adjective = name_key(row.get("adjective") or "")
+                if len(country) != 2 or not country.isalpha():
+                    raise GeoError(f"{path}:{line}: country {country!r} must be a two-letter code (LY)")
+                if not adjective or " " in adjective:
+                    raise GeoError(f"{path}:{line}: adjective must be one word (ليبي)")
+                for form in (adjective, adjective + "ه"):
+                    lexicon.adjective_countries[form] = lexicon.adjective_countries["ال" + form] = country
         for path in [DATA / "not_places.txt", *_extra("GEO_NOT_PLACES"), *not_place_files]:
             lexicon.not_places.extend(_phrases(path))
         ambiguous: set[str] = set()
@@ -245,6 +269,7 @@ class Lexicon:
                 | (TOPIC_WORD if self.is_topic(token) else 0)
                 | (PARTNER_WORD if self.is_partner(token) else 0)
                 | (SETTLEMENT_WORD if self.names_settlement(token) else 0)
+                | (SITUATION_WORD if any(form in self.situations for form in word_forms(token)) else 0)
             )
             if len(self._contexts) > WORD_CACHE_LIMIT:
                 self._contexts.clear()

@@ -2,7 +2,7 @@
 
 :class:`Geoparser` holds what is built once (gazetteer, word lists, automaton); :func:`extract` uses a
 shared default one. Files are read in chunks of whole lines, so a 50 MB file runs in bounded memory;
-resolution context (rule 4 of :mod:`geo.resolve`) is then per chunk of about a megabyte.
+resolution context (rule 5 of :mod:`geo.resolve`) is then per chunk of about a megabyte.
 """
 
 from __future__ import annotations

@@ -4,14 +4,17 @@ Rules, in order (the first that settles a name gives its ``reason``):
 
 1. ``unique``: the name has one entry.
 2. ``trigger``: a place-type word in front of it (حي، مدينة، قرية، محافظة) keeps entries of that type.
-3. ``container``: the phrase names a container right after it (الكلاسة بمدينة حلب، المنامة، البحرين),
+3. ``adjective``: a country's relative adjective right after it (طرابلس الليبية), or between a
+   place-type word and it (العاصمة اللبنانية بيروت), keeps the entries in that country.
+4. ``container``: the phrase names a container right after it (الكلاسة بمدينة حلب، المنامة، البحرين),
    which keeps the entries inside that container. When the phrase links them explicitly (في، بمدينة،
    بريف ...) and no entry of a small place lies in or near the container (حي الفردوس في مدينة منبج,
    where the gazetteer's only الفردوس is in Aleppo), the name is another place of that name the
    gazetteer lacks: it is placed approximately at the container, the way discovered names are.
-4. ``context``: an ancestor of an entry, a sibling of it, or its country is named unambiguously
+5. ``context``: an ancestor of an entry, a sibling of it, or its country is named unambiguously
    elsewhere in the document.
-5. ``prior``: feature rank (a country before a city of the same name), then population.
+6. ``prior``: feature rank (a country before a city of the same name), then a national capital,
+   then population.
 
 ``precision`` follows ACLED's geo_precision: 1 for the named town, village, neighbourhood or district
 itself; 2 for part of or near a named place (ريف حلب الجنوبي، شرق إدلب، قرب منبج); 3 for a province,
@@ -37,7 +40,7 @@ NEAR_WORDS = frozenset(
 )
 #: Punctuation that ends a phrase: a container is only looked for inside the same phrase.
 PHRASE_BREAKS = frozenset('.!?؟؛:\n()"«»')
-CONFIDENCE = {"unique": 0.95, "trigger": 0.9, "container": 0.9, "context": 0.8, "prior": 0.6}
+CONFIDENCE = {"unique": 0.95, "trigger": 0.9, "adjective": 0.9, "container": 0.9, "context": 0.8, "prior": 0.6}
 #: Features of small places: a named container far from every entry of one contradicts them.
 SMALL_FEATURES = frozenset({"town", "village", "district", "neighbourhood", "landmark"})
 #: How far (km) a place may lie from a container of each feature and still be in it.
@@ -77,7 +80,7 @@ def precision_of(entry: Entry, near: bool) -> int:
 
 @dataclass(slots=True)
 class DocumentContext:
-    """What the unambiguous names of one document say about the others (rule 4)."""
+    """What the unambiguous names of one document say about the others (rule 5)."""
 
     #: Ids of those places and of all their ancestors.
     known: set[str]
@@ -169,7 +172,7 @@ class Resolver:
         self, matches: Sequence[Match], index: int, folded: str, scan: str, resolution: Resolution
     ) -> Resolution:
         """``resolution``, or an approximate placement at the container when the phrase says "in"
-        it explicitly and no entry of the name lies in or near it (rule 3)."""
+        it explicitly and no entry of the name lies in or near it (rule 4)."""
         following = matches[index + 1]
         if not self._explicit_link(matches, index, scan, folded):
             return resolution
@@ -222,7 +225,7 @@ class Resolver:
         scan: str,
         context: DocumentContext | None,
     ) -> Resolution:
-        """Rules 1-5 for one name. ``context`` is ``None`` only for a name with one entry, which
+        """Rules 1-6 for one name. ``context`` is ``None`` only for a name with one entry, which
         rule 1 settles before any context is looked at."""
         match = matches[index]
         near, wanted = self._word_context(word)
@@ -238,6 +241,14 @@ class Resolver:
                 candidates = typed
                 if len(typed) == 1:
                     reason = "trigger " + word
+        if not reason:
+            adjective = self._adjective(match, word, folded, scan)
+            if adjective:
+                national = [c for c in candidates if c.country == self.lexicon.adjective_countries[adjective]]
+                if national and len(national) < len(candidates):
+                    candidates = national
+                    if len(national) == 1:
+                        reason = "adjective " + adjective
         if not reason:
             container = self._container(matches, index, folded, scan)
             if container:
@@ -260,6 +271,22 @@ class Resolver:
         if reason == "prior" and len({c.feature for c in candidates[:2]}) == 1:
             confidence = 0.5
         return Resolution(chosen, confidence, precision_of(chosen, near), reason, near)
+
+    def _adjective(self, match: Match, word: str, folded: str, scan: str) -> str:
+        """The folded country adjective that qualifies this name (طرابلس الليبية; العاصمة الليبية
+        طرابلس), or ''. After the name it must follow one plain space: طرابلس، الليبية is a list."""
+        adjectives = self.lexicon.adjective_countries
+        end = match.norm_end
+        if folded[end : end + 1] == " ":
+            following = scan[end + 1 : end + 24].split(" ", 1)[0]
+            if following in adjectives and folded[end + 1 : end + 1 + len(following)] == following:
+                return following
+        if word in adjectives:
+            start = match.norm_start - len(match.clitic)
+            before = previous_word(scan, scan.rfind(" ", 0, start - 1) + 1 if start > 1 else 0)
+            if before and self.lexicon.trigger_features(before):
+                return word
+        return ""
 
     def _candidates(self, ids: tuple[str, ...]) -> list[Entry]:
         """The entries a name may mean, most likely first without context (cached per name)."""

@@ -9,8 +9,9 @@ place-type word stands before it (في العاصمة الكازاخية أست�
 
 Three refinements keep cues to what they speak of:
 
-- a name after a topic or partner word (حول، بشأن، مع، عن ...: المباحثات حول سورية) is what talks
-  are about, or who they are with, not where they are held: it takes no diplomatic role;
+- a name after a topic or partner word (حول، بشأن، مع، عن ...: المباحثات حول سورية), or after a
+  noun for a state of affairs and في (لبحث الوضع في غزة), is what talks are about, or who they are
+  with, not where they are held: it takes no diplomatic role, nor does a name coordinated with it;
 - a conflict cue after a topic word (جلسة لبحث الهجوم) is the subject of a meeting, not an event;
 - a cue word right after a settlement word (قرية الزيارة) is a village's name, not a cue.
 
@@ -26,7 +27,17 @@ from dataclasses import dataclass
 from itertools import compress
 
 from geo.arabic import char_table, positions_of
-from geo.lexicon import NAME, PARTNER_WORD, PHRASE, PLACE_WORD, SETTLEMENT_WORD, TOPIC_WORD, Cue, Lexicon
+from geo.lexicon import (
+    NAME,
+    PARTNER_WORD,
+    PHRASE,
+    PLACE_WORD,
+    SETTLEMENT_WORD,
+    SITUATION_WORD,
+    TOPIC_WORD,
+    Cue,
+    Lexicon,
+)
 from geo.model import Entry
 from geo.recognize import MASK, Match, mask_names
 
@@ -148,6 +159,8 @@ def assign_roles(
         if dropped:
             cue_positions = [i for i in cue_positions if cues[i] is not None]
         previous_name = -CHAIN - 1
+        #: Word position of the last name read as a topic of talks (-1: none yet in this clause).
+        topical = -1
         position = -1
         decided = index
         while index < count and matches[index].norm_start < clause_end:
@@ -160,8 +173,9 @@ def assign_roles(
             # The rules of the module docstring, in order (inlined: this runs for every name).
             cue, distance, before = _nearest_cue(words, cues, cue_positions, position)
             government = entry.feature == "country" or entry.capital
-            if cue is not None and cue.role == "diplomatic" and position and context_of(words[position - 1]) & ABOUT:
-                decision = OTHER  # المباحثات حول سورية: Syria is what the talks are about
+            if cue is not None and cue.role == "diplomatic" and _is_topic(match, words, position, context_of, topical):
+                decision = OTHER  # المباحثات حول سورية، لبحث الوضع في غزة: what the talks are about
+                topical = position
             elif (
                 government
                 and not (cue is not None and before and distance <= cue.reach)
@@ -183,6 +197,23 @@ def assign_roles(
             decisions.append(OTHER)
             index += 1
     return decisions
+
+
+def _is_topic(match: Match, words: list[str], position: int, context_of, topical: int) -> bool:
+    """The name is what talks are about, not where they are held: right after a topic or partner word
+    (حول سورية، مع أميركا); after a noun for a state of affairs and في, with at most one place-type
+    word between (الوضع في غزة، الأزمة في مدينة حلب); or coordinated with such a name (حول سورية
+    والعراق)."""
+    if not position:
+        return False
+    if context_of(words[position - 1]) & ABOUT:
+        return True
+    if topical == position - 1 and match.clitic[:1] == "و":
+        return True
+    i = position - 1
+    while i >= 0 and i >= position - 2 and context_of(words[i]) & PLACE_WORD:
+        i -= 1
+    return i >= 0 and i < position - 1 and bool(context_of(words[i]) & SITUATION_WORD)
 
 
 def _sets_the_scene(words: list[str], lexicon: Lexicon) -> bool:

@@ -43,6 +43,32 @@ def test_document_context_picks_the_sibling(geoparser):
     assert only(geoparser, text, "طرابلس").place_id.startswith("ly-")
 
 
+def test_without_context_a_national_capital_comes_before_a_namesake(geoparser):
+    # Neither curated Tripoli has a population: the capital flag settles it, not the id order.
+    mention = only(geoparser, "زار المبعوث الأممي طرابلس", "طرابلس")
+    assert (mention.place_id, mention.reason) == ("ly-tripoli", "prior")
+
+
+@pytest.mark.parametrize(
+    ("text", "place_id"),
+    [
+        ("وصل الوفد إلى طرابلس اللبنانية", "lb-tripoli"),
+        ("وصل الوفد إلى طرابلس الليبية", "ly-tripoli"),
+        ("انفجار في مرفأ طرابلس اللبناني", "lb-tripoli"),
+        ("زار المبعوث العاصمة الليبية طرابلس", "ly-tripoli"),
+        ("قرار نقل الطائرات الى مطار عمان الأردني", "jo-amman"),
+    ],
+)
+def test_a_country_adjective_picks_the_namesake_in_that_country(geoparser, text, place_id):
+    mention = only(geoparser, text, "طرابلس" if "طرابلس" in text else "عمان")
+    assert mention.place_id == place_id and mention.reason.startswith("adjective")
+
+
+def test_a_country_adjective_after_a_comma_is_not_the_names(geoparser):
+    # «في بيروت، اللبنانية ...» would be a list; the comma leaves the name to the other rules.
+    assert only(geoparser, "وقعت اشتباكات في طرابلس، اللبنانية منها والسورية", "طرابلس").reason == "prior"
+
+
 def test_ancestor_in_the_document_picks_the_entry(geoparser):
     mention = only(geoparser, "قصف في الأردن واجتماع في عمان", "عمان")
     assert mention.place_id == "jo-amman" and mention.reason == "context"

@@ -115,3 +115,41 @@ def test_capitals_named_as_venues_are_not_metonymy(geoparser, text, surface, rol
 def test_the_subject_of_talks_is_not_their_venue(geoparser):
     """حول سورية: the talks are about Syria, held elsewhere; a diplomatic layer would show Syria as a venue."""
     assert roles(geoparser, "عقب المباحثات الأخيرة حول سورية")["سورية"][0] == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The situation in a place is what a meeting discusses; the meeting is held elsewhere.
+        ("عقد مجلس الأمن جلسة طارئة في نيويورك لبحث الوضع في غزة", {"نيويورك": "diplomatic", "غزة": "other"}),
+        ("محادثات في جنيف حول الوضع في مدينة حلب", {"جنيف": "diplomatic", "حلب": "other"}),
+        ("تناولت المحادثات الأزمة في اليمن", {"اليمن": "other"}),
+        # A name coordinated with a topic is a topic too.
+        ("المباحثات حول سورية والعراق في أستانا", {"سورية": "other", "العراق": "other", "أستانا": "diplomatic"}),
+        # An adjective, not a situation noun, before في: the place is the venue.
+        ("اجتماع لبحث الأزمة السورية في جنيف", {"جنيف": "diplomatic"}),
+        ("استئناف محادثات السلام في جنيف", {"جنيف": "diplomatic"}),
+    ],
+)
+def test_the_situation_in_a_place_is_a_topic_not_a_venue(geoparser, text, expected):
+    assert {surface: role for surface, (role, _cue) in roles(geoparser, text).items()} == expected
+
+
+def test_being_held_in_a_place_makes_it_the_venue(geoparser):
+    found = roles(geoparser, "مؤتمر لإنهاء الحرب في سوريا يعقد في باريس")
+    assert found["باريس"] == ("diplomatic", "يعقد") and found["سوريا"][0] == "other"
+
+
+def test_users_add_country_adjectives_and_a_bad_row_names_its_line(tmp_path, monkeypatch, gazetteer):
+    from geo.errors import GeoError
+    from geo.pipeline import Geoparser
+
+    extra = tmp_path / "adjectives.csv"
+    extra.write_text("country,adjective\nLB,طرابلسي\n", encoding="utf-8")
+    monkeypatch.setenv("GEO_ADJECTIVES", str(extra))
+    # A made-up adjective for the test: the user's row is what picks the Lebanese Tripoli.
+    [mention] = Geoparser(gazetteer, Lexicon.load()).extract("وصل الوفد إلى طرابلس الطرابلسية")
+    assert mention.place_id == "lb-tripoli" and mention.reason == "adjective الطرابلسيه"
+    extra.write_text("country,adjective\nLB,لبناني\nLebanon,لبناني\n", encoding="utf-8")
+    with pytest.raises(GeoError, match=r"adjectives\.csv:3: country 'LEBANON' must be a two-letter code"):
+        Lexicon.load()

@@ -96,6 +96,8 @@ def test_nationality_adjectives_are_not_places(geoparser, text):
         "منظمة الأمن والتعاون في أوروبا",
         "حزب الله",
         "قوات سوريا الديمقراطية",
+        "أعلنت سرايا القدس مسؤوليتها",
+        "فيلق القدس الإيراني",
     ],
 )
 def test_organisations_hide_the_place_names_inside_them(geoparser, text):

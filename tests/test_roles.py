@@ -94,6 +94,13 @@ def test_users_extend_cues_without_touching_code(tmp_path, monkeypatch, gazettee
         ("أفاد المرصد بمقتل عشرة مدنيين في دوما", "دوما"),
         ("قتل مدنيون في قرية تقع قرب حماة", "حماة"),
         ("نزح آلاف المدنيين من خان شيخون", "خان شيخون"),
+        # Attacks, raids, ambushes, kidnappings, snipers, drones.
+        ("هاجم مسلحون نقطة تفتيش قرب مدينة العريش", "العريش"),
+        ("اقتحمت قوة عسكرية مدينة أريحا فجرا", "أريحا"),
+        ("قتل جنديان في كمين قرب درعا", "درعا"),
+        ("اختطف مجهولون كاهنا في بغداد", "بغداد"),
+        ("قتل شاب برصاص قناص في حي الوعر", "الوعر"),
+        ("استهدفت طائرة مسيرة سيارة في إدلب", "إدلب"),
     ],
 )
 def test_conflict_cues_in_their_everyday_forms(geoparser, text, surface):
@@ -153,3 +160,25 @@ def test_users_add_country_adjectives_and_a_bad_row_names_its_line(tmp_path, mon
     extra.write_text("country,adjective\nLB,لبناني\nLebanon,لبناني\n", encoding="utf-8")
     with pytest.raises(GeoError, match=r"adjectives\.csv:3: country 'LEBANON' must be a two-letter code"):
         Lexicon.load()
+
+
+def test_the_parties_to_talks_are_not_their_venue(geoparser):
+    found = roles(geoparser, "محادثات بين روسيا وتركيا في أستانا")
+    assert {surface: role for surface, (role, _cue) in found.items()} == {
+        "روسيا": "other",
+        "تركيا": "other",
+        "أستانا": "diplomatic",
+    }
+    # بين does not undo a conflict cue: shelling between two countries hits both.
+    assert {role for role, _cue in roles(geoparser, "قصف متبادل بين إسرائيل ولبنان").values()} == {"conflict"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "افتتحت القنصلية الفرنسية في أربيل",  # قنصلية is no sniping
+        "أعلن عن إطلاق سراح المعتقلين في درعا",  # a release, no shooting
+    ],
+)
+def test_words_that_look_like_conflict_cues_are_not(geoparser, text):
+    assert all(role != "conflict" for role, _cue in roles(geoparser, text).values())

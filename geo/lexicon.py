@@ -250,6 +250,10 @@ class Lexicon:
         """مع، عن: a place after it is the partner or subject of talks, not their venue."""
         return any(form in self.partners for form in word_forms(token))
 
+    def is_situation(self, token: str) -> bool:
+        """الوضع، الأزمة: a place after it and في is what talks are about, not where they are held."""
+        return any(form in self.situations for form in word_forms(token))
+
     def names_settlement(self, token: str) -> bool:
         """A word that announces the name of a settlement or quarter (قرية، بلدة، حي، مدينة): the word
         after it is a name even when it looks like a cue (قرية الزيارة)."""
@@ -269,7 +273,7 @@ class Lexicon:
                 | (TOPIC_WORD if self.is_topic(token) else 0)
                 | (PARTNER_WORD if self.is_partner(token) else 0)
                 | (SETTLEMENT_WORD if self.names_settlement(token) else 0)
-                | (SITUATION_WORD if any(form in self.situations for form in word_forms(token)) else 0)
+                | (SITUATION_WORD if self.is_situation(token) else 0)
             )
             if len(self._contexts) > WORD_CACHE_LIMIT:
                 self._contexts.clear()

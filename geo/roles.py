@@ -22,7 +22,7 @@ the clause after it: it sets the scene for it.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
@@ -199,7 +199,9 @@ def assign_roles(
     return decisions
 
 
-def _is_topic(match: Match, words: list[str], position: int, context_of, topical: int) -> bool:
+def _is_topic(
+    match: Match, words: list[str], position: int, context_of: Callable[[str], int], topical: int
+) -> bool:
     """The name is what talks are about, not where they are held: right after a topic or partner word
     (حول سورية، مع أميركا); after a noun for a state of affairs and في, with at most one place-type
     word between (الوضع في غزة، الأزمة في مدينة حلب); or coordinated with such a name (حول سورية

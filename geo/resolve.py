@@ -237,18 +237,13 @@ class Resolver:
                 reason = "unique, trigger " + word
         if not reason and wanted:
             typed = [c for c in candidates if c.feature in wanted]
-            if typed and len(typed) < len(candidates):
-                candidates = typed
-                if len(typed) == 1:
-                    reason = "trigger " + word
+            candidates, reason = _narrowed(candidates, typed, "trigger " + word)
         if not reason:
             adjective = self._adjective(match, word, folded, scan)
             if adjective:
-                national = [c for c in candidates if c.country == self.lexicon.adjective_countries[adjective]]
-                if national and len(national) < len(candidates):
-                    candidates = national
-                    if len(national) == 1:
-                        reason = "adjective " + adjective
+                country = self.lexicon.adjective_countries[adjective]
+                national = [c for c in candidates if c.country == country]
+                candidates, reason = _narrowed(candidates, national, "adjective " + adjective)
         if not reason:
             container = self._container(matches, index, folded, scan)
             if container:
@@ -354,3 +349,11 @@ class Resolver:
         if context.country and entry.country == context.country:
             score += 0.5
         return score
+
+
+def _narrowed(candidates: list[Entry], kept: list[Entry], reason: str) -> tuple[list[Entry], str]:
+    """``kept`` when a rule keeps some but not all candidates, with ``reason`` when it keeps one (the
+    rule then settles the name); ``candidates`` unchanged, and no reason, otherwise."""
+    if not kept or len(kept) == len(candidates):
+        return candidates, ""
+    return kept, reason if len(kept) == 1 else ""

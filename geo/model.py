@@ -134,6 +134,19 @@ class Mention:
     title: str = ""
     url: str = ""
     source: str = ""
+    #: For a conflict mention: the kind of event its cue names, on ACLED's sub-event vocabulary where
+    #: it maps (``air/drone strike``, ``shelling/artillery/missile attack``, ``armed clash`` ...).
+    event: str = ""
+    #: How far (km) the reported point may be from the place: from the entry's coordinate method, an
+    #: admin unit's area, or, for a name placed at its container, the container's.
+    uncertainty_km: float | None = None
+    #: OCHA administrative chain (governorate, district, sub-district) and P-codes, where known.
+    admin1: str = ""
+    admin1_pcode: str = ""
+    admin2: str = ""
+    admin2_pcode: str = ""
+    admin3: str = ""
+    admin3_pcode: str = ""
 
     def as_record(self) -> dict:
         """The JSON/CSV record of the output contract (every field but the three internal ones).

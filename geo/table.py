@@ -63,7 +63,7 @@ class GeoParquetWriter:
         from geo.batch import RECORD_FIELDS
 
         numbers = {"start": pa.int64(), "end": pa.int64(), "precision": pa.int64(), "lat": pa.float64(),
-                   "lon": pa.float64(), "confidence": pa.float64()}
+                   "lon": pa.float64(), "confidence": pa.float64(), "uncertainty_km": pa.float64()}
         geo = {
             "version": "1.0.0",
             "primary_column": "geometry",

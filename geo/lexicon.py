@@ -60,6 +60,52 @@ UNKNOWN = object()
 PLACE_WORD, TOPIC_WORD, PARTNER_WORD, SETTLEMENT_WORD = 1, 2, 8, 4
 #: ... and a noun for a state of affairs (الوضع، الأزمة): a place after it and في is a topic.
 SITUATION_WORD = 16
+#: ... a word that may stand between two names of one list or one place and its container (و، كذلك،
+#: أيضاً، في، وسط، a place-type word, a direction adjective): the names share one event.
+LIST_WORD = 32
+#: ... a word that opens an appositive or relative clause about the place before it (الواقعة، وهي،
+#: وجميعها، التي، أحد أحياء): the places in that clause contain it, or are the list it names.
+APPOSITIVE_WORD = 64
+#: ... a direction or distance word (شمال، جنوبي، قرب، المحاذي، على بعد): a place after it that only
+#: locates another named place is a reference point, not where the event is.
+REFERENCE_WORD = 128
+#: ... a word for people or forces that come from somewhere (وفود، قادمة، تعزيزات): a place after it
+#: and من is where they come from.
+ORIGIN_WORD = 256
+#: ... a word for shelter (ملاذ، لجأ): a place after it is a refuge of the displaced.
+REFUGE_WORD = 512
+#: ... a word of direction of movement (إلى، نحو، باتجاه): after a displacement cue, the place after it
+#: is where people went, not where they fled from.
+DESTINATION_WORD = 1024
+#: ... a verb whose subject is a place (شهدت، استضافت، احتضنت، تتعرض): a country or capital next to it
+#: is the place, not its government.
+HOST_WORD = 2048
+#: ... a place-type word (حي، بلدة، مدينة، ريف): a trigger of ``context_words.csv``.
+TRIGGER_WORD = 4096
+#: ... a word after which a conflict cue names no event (أسلحة الدمار الشامل).
+NOT_EVENT_WORD = 8192
+#: ... a word that opens a new clause after a comma (فيما، بينما، وقال، بحسب): the clause an
+#: appositive interrupted does not go on there.
+CLAUSE_WORD = 16384
+#: ... a word of leaving or going back (غادر، عائداً، للعودة): the place after it (and إلى) is not a
+#: venue of the talks in its clause.
+DEPARTURE_WORD = 32768
+#: Context kinds of ``context_words.csv`` -> their flag (``trigger`` and ``locative`` are PLACE_WORD).
+CONTEXT_KINDS = {
+    "topic": TOPIC_WORD,
+    "partner": PARTNER_WORD,
+    "situation": SITUATION_WORD,
+    "list": LIST_WORD,
+    "appositive": APPOSITIVE_WORD,
+    "reference": REFERENCE_WORD,
+    "origin": ORIGIN_WORD,
+    "refuge": REFUGE_WORD,
+    "destination": DESTINATION_WORD,
+    "host": HOST_WORD,
+    "not_event": NOT_EVENT_WORD,
+    "clause": CLAUSE_WORD,
+    "departure": DEPARTURE_WORD,
+}
 #: Default of a cue's ``reach`` (see :class:`Cue`).
 DEFAULT_REACH = 3
 #: Bound on each per-word cache, so a long-running process over an endless stream stays small.
@@ -107,6 +153,11 @@ class Cue:
     #: How many words ahead the cue makes a country or capital a place rather than its government
     #: (``reach`` column; a verb of visiting reaches past its subject: زار الرئيس الفرنسي ماكرون بغداد).
     reach: int = DEFAULT_REACH
+    #: For a conflict cue: the kind of event it names (``event`` column, a label of ``events.csv``).
+    event: str = ""
+    #: ``next``: the cue names only the place right after it (عملية أستانا، بيان جنيف: a process named
+    #: after its venue); empty: any place of its clause within :data:`geo.roles.WINDOW` words.
+    scope: str = ""
 
 
 @lru_cache(maxsize=50_000)
@@ -126,6 +177,20 @@ def word_forms(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+def load_events(path: Path | None = None) -> dict[str, str]:
+    """The event vocabulary (``events.csv``: ``event,acled,note``): label -> ``yes`` when it is one of
+    ACLED's sub-event types, ``no`` for the few kinds the project adds (siege, displacement ...)."""
+    events: dict[str, str] = {}
+    path = path or DATA / "events.csv"
+    for line, row in _rows(path, ("event", "acled")):
+        label = (row.get("event") or "").strip()
+        acled = (row.get("acled") or "").strip()
+        if not label or acled not in ("yes", "no"):
+            raise GeoError(f"{path}:{line}: an event needs a label and acled yes or no")
+        events[label] = acled
+    return events
+
+
 @dataclass
 class Lexicon:
     cues: list[Cue] = field(default_factory=list)
@@ -141,6 +206,9 @@ class Lexicon:
     #: Nouns for a state of affairs (الوضع، الأزمة): a place after one and في is what talks are about
     #: (لبحث الوضع في غزة); kind ``situation``.
     situations: frozenset[str] = frozenset()
+    #: Folded word -> its :data:`CONTEXT_KINDS` flags (every kind of context_words.csv but trigger and
+    #: locative).
+    kinds: dict[str, int] = field(default_factory=dict)
     #: Folded relative adjective of a country, with and without the article, masculine and feminine
     #: (الليبيه، ليبي) -> its country code (``nationality_adjectives.csv``): طرابلس الليبية is Libya's.
     adjective_countries: dict[str, str] = field(default_factory=dict)
@@ -163,48 +231,56 @@ class Lexicon:
         not_place_files: Iterable[Path] = (),
     ) -> Lexicon:
         lexicon = cls()
+        events = load_events()
         for path in [DATA / "cues.csv", *_extra("GEO_CUES"), *cue_files]:
             for line, row in _rows(path, ("role", "cue")):
                 role = (row.get("role") or "").strip()
                 if role not in ROLE_PRIORITY:
                     raise GeoError(f"{path}:{line}: role {role!r} must be conflict or diplomatic")
-                words = tuple(name_key(row["cue"]).split())
+                words = tuple(name_key(row["cue"] or "").split())
                 if not words:
                     raise GeoError(f"{path}:{line}: empty cue")
-                exact = (row.get("match") or "prefix").strip() == "exact"
+                match = (row.get("match") or "prefix").strip()
+                if match not in ("prefix", "exact", "phrase"):
+                    raise GeoError(f"{path}:{line}: match {match!r} must be prefix, exact or phrase")
                 reach_text = (row.get("reach") or "").strip()
                 if reach_text and not (reach_text.isdigit() and 0 < int(reach_text) <= 12):
                     raise GeoError(f"{path}:{line}: reach {reach_text!r} must be a number of words from 1 to 12")
                 reach = int(reach_text) if reach_text else DEFAULT_REACH
-                lexicon.cues.append(Cue(role, words, exact, row["cue"].strip(), reach))
+                event = (row.get("event") or "").strip()
+                if event and role != "conflict":
+                    raise GeoError(f"{path}:{line}: only a conflict cue names an event, not a {role} one")
+                if event and event not in events:
+                    raise GeoError(f"{path}:{line}: unknown event {event!r} (the labels are in {DATA / 'events.csv'})")
+                scope = (row.get("scope") or "").strip()
+                if scope not in ("", "next"):
+                    raise GeoError(f"{path}:{line}: scope {scope!r} must be empty or next")
+                lexicon.cues.append(Cue(role, words, match == "exact", row["cue"].strip(), reach, event, scope))
         triggers: dict[str, tuple[str, ...]] = {}
         locatives: set[str] = set()
-        topics: set[str] = set()
-        partners: set[str] = set()
-        situations: set[str] = set()
+        kinds: dict[str, int] = {}
         for path in [DATA / "context_words.csv", *_extra("GEO_CONTEXT_WORDS"), *context_files]:
             for line, row in _rows(path, ("kind", "word")):
-                word = name_key(row["word"])
+                word = name_key(row["word"] or "")
                 kind = (row.get("kind") or "").strip()
+                if not word or " " in word:
+                    raise GeoError(f"{path}:{line}: word must be one word, not {row['word']!r}")
                 if kind == "trigger":
                     triggers[word] = tuple(f for f in (row.get("features") or "").split("|") if f)
                 elif kind == "locative":
                     locatives.add(word)
-                elif kind == "topic":
-                    topics.add(word)
-                elif kind == "partner":
-                    partners.add(word)
-                elif kind == "situation":
-                    situations.add(word)
+                elif kind in CONTEXT_KINDS:
+                    kinds[word] = kinds.get(word, 0) | CONTEXT_KINDS[kind]
                 else:
                     raise GeoError(
-                        f"{path}:{line}: kind {kind!r} must be trigger, locative, topic, partner or situation"
+                        f"{path}:{line}: kind {kind!r} must be trigger, locative or one of {', '.join(CONTEXT_KINDS)}"
                     )
         lexicon.triggers = triggers
         lexicon.locatives = frozenset(locatives)
-        lexicon.topics = frozenset(topics)
-        lexicon.partners = frozenset(partners)
-        lexicon.situations = frozenset(situations)
+        lexicon.kinds = kinds
+        lexicon.topics = frozenset(w for w, f in kinds.items() if f & TOPIC_WORD)
+        lexicon.partners = frozenset(w for w, f in kinds.items() if f & PARTNER_WORD)
+        lexicon.situations = frozenset(w for w, f in kinds.items() if f & SITUATION_WORD)
         for path in [DATA / "nationality_adjectives.csv", *_extra("GEO_ADJECTIVES")]:
             for line, row in _rows(path, ("country", "adjective")):
                 country = (row.get("country") or "").strip().upper()
@@ -263,22 +339,38 @@ class Lexicon:
         return bool(features) and all(f in SETTLEMENT_FEATURES for f in features)
 
     def context_of(self, token: str) -> int:
-        """What ``token`` says about the word after it, as :data:`PLACE_WORD`, :data:`TOPIC_WORD`,
-        :data:`PARTNER_WORD` and :data:`SETTLEMENT_WORD` flags (cached per word: the role stage asks about most words
-        before a name or a cue)."""
+        """What ``token`` says about the word after it, as :data:`PLACE_WORD`, :data:`SETTLEMENT_WORD`
+        and :data:`CONTEXT_KINDS` flags (cached per word: the role stage asks about most words near a
+        name or a cue)."""
         cached = self._contexts.get(token)
         if cached is None:
-            cached = (
-                (PLACE_WORD if self.is_locative(token) or self.trigger_features(token) else 0)
-                | (TOPIC_WORD if self.is_topic(token) else 0)
-                | (PARTNER_WORD if self.is_partner(token) else 0)
-                | (SETTLEMENT_WORD if self.names_settlement(token) else 0)
-                | (SITUATION_WORD if self.is_situation(token) else 0)
-            )
+            cached = self._classify_context(token)
             if len(self._contexts) > WORD_CACHE_LIMIT:
                 self._contexts.clear()
             self._contexts[token] = cached
         return cached
+
+    def _classify_context(self, token: str) -> int:
+        kinds = self.kinds
+        flags = 0
+        for form in word_forms(token):
+            flags |= kinds.get(form, 0)
+        # A direction word is a reference only as it stands, or after و: with a preposition
+        # (بجنوب تركيا، لشمال سوريا) it says "in", and the place contains the event.
+        flags &= ~REFERENCE_WORD
+        bare = token[1:] if token[:1] == "و" and len(token) > 2 else token
+        flags |= kinds.get(token, 0) & REFERENCE_WORD | kinds.get(bare, 0) & REFERENCE_WORD
+        features = self.trigger_features(token)
+        if self.is_locative(token) or features:
+            flags |= PLACE_WORD
+        if features:
+            flags |= TRIGGER_WORD
+        adjective = any(form in self.adjective_countries for form in word_forms(token))
+        if features or flags & (REFERENCE_WORD | APPOSITIVE_WORD) or adjective:
+            flags |= LIST_WORD  # a place-type word, a direction, an adjective (حلب السورية) joins a list
+        if self.names_settlement(token):
+            flags |= SETTLEMENT_WORD
+        return flags
 
     def announces_place(self, token: str) -> bool:
         """A locative or a place-type word (في، من، إلى، مدينة ...): what follows it is a place, not a

@@ -113,6 +113,7 @@ class Geoparser:
                     start + offset, end + offset, surface, entry.id, name_ar, entry.name_en, entry.feature,
                     lat, lon, entry.country, role.role, role.cue, resolution.confidence, resolution.precision,
                     reason, status, doc, sentence, sentence_start, match.clitic, match.ids, container,
+                    "", "", "", "", role.event,
                 )
             )  # fmt: skip
         return mentions

@@ -1,75 +1,129 @@
-"""Say whether each place is a conflict location, a diplomatic venue, or only mentioned.
+"""Say whether each place is a conflict location, a diplomatic venue, or only mentioned, and for a
+conflict location the kind of event (ACLED's sub-event types where they fit: ``air/drone strike``,
+``shelling/artillery/missile attack``, ``armed clash`` ...).
 
-The role comes from the nearest cue word (قصف، حصار، محادثات، اجتماع ...; the lists are in
-``geo/data/cues.csv``) in the same clause, at most :data:`WINDOW` words away; conflict wins a tie.
-Countries and capitals are often named for their governments (تواصل موسكو دعم، كما طلبت دمشق،
-واشنطن ترغب): such a mention is a place only when a locative word (في، من، إلى، بـ، قرب ...) or a
-place-type word stands before it (في العاصمة الكازاخية أستانا), or a cue governs it (اجتماع باريس،
-يزور الوزير باريس; a cue's ``reach`` says how far). Otherwise it is metonymy and its role is ``other``.
+The role comes from cue words (قصف، حصار، محادثات، اجتماع ...; ``geo/data/cues.csv``) read through
+the structure of the clause rather than word by word:
 
-Three refinements keep cues to what they speak of:
+- **Lists.** Names joined only by list words (و، أو، ثم، كذلك، أيضاً، a place-type word, في، وسط ...:
+  ``kind list`` in ``context_words.csv``) form one list, and the whole list takes the role of the cue
+  nearest to it, at most :data:`WINDOW` words before its first name or after its last: «ضربت الغارات
+  الخالدية وبستان القصر والمرجة ... وجوار قلعة حلب» is one cue and every place. A container after a
+  place (الفرقان في حلب، حمص وسط سوريا) is part of its list: it takes the event's role.
+- **Clauses across commas.** A comma ends a clause, except that a segment which continues a list
+  (it opens with a name, or with و + a place-type or list word: «، والكلاسة أيضاً، وبني زيد») or an
+  appositive or relative clause (الواقعة، وهي، وجميعها، أحد أحياء، التي) is read with the clause
+  before it, and so is the predicate after such a segment («تتعرض الخالدية، أحد أحياء حمص، لقصف»).
+  A short clause of only locatives and names (وفي المنامة،) is read with the clause after it.
+- **Reference points** (guideline rule 1): a city after a direction or distance word (شمال، جنوبي،
+  قرب، المحاذي، على بعد 20 كم) that locates another named place is only a reference: ``other``
+  («بلدة حريتان شمالي حلب»). With في or ب before the direction (في شرق صنعاء) it contains the event.
+- **Displacement and origins** (rule 2): after a displacement cue, the place people went to (إلى،
+  نحو) is ``other``; so is a refuge (ملاذ، النازحين في) and the place fighters or delegates come from
+  (قوات قادمة من مصراتة، وفود من قطر).
+- **Venues named by what was held there:** a process named after its venue (عملية أستانا، بيان
+  جنيف: cues of scope ``next``) is diplomatic.
 
-- a name after a topic or partner word (حول، بشأن، مع، عن ...: المباحثات حول سورية), or after a
-  noun for a state of affairs and في (لبحث الوضع في غزة), is what talks are about, or who they are
-  with, not where they are held: it takes no diplomatic role, nor does a name coordinated with it;
-- a conflict cue after a topic word (جلسة لبحث الهجوم) is the subject of a meeting, not an event;
-- a cue word right after a settlement word (قرية الزيارة) is a village's name, not a cue.
-
-A clause of only locatives and names cut off by a comma (وفي المنامة، خصص مؤتمر ...) is read with
-the clause after it: it sets the scene for it.
+Countries and capitals are often named for their governments (تواصل موسكو دعم، كما طلبت دمشق):
+such a mention is a place only when a locative, place-type or list word stands before it, a verb
+whose subject is a place is next to it (شهدت دمشق، استضافت أستانا), it is coordinated with a place,
+or a cue governs it (اجتماع باريس; a cue's ``reach`` says how far). Otherwise it is metonymy: ``other``.
+A name after a topic or partner word (حول، بشأن، مع ...) or after a noun for a state of affairs and
+في (لبحث الوضع في غزة) is what talks are about, not where they are held.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
 from geo.arabic import char_table, positions_of
 from geo.lexicon import (
+    APPOSITIVE_WORD,
+    CLAUSE_WORD,
+    DEPARTURE_WORD,
+    DESTINATION_WORD,
+    HOST_WORD,
+    LIST_WORD,
     NAME,
+    NOT_EVENT_WORD,
+    ORIGIN_WORD,
     PARTNER_WORD,
     PHRASE,
     PLACE_WORD,
+    REFERENCE_WORD,
+    REFUGE_WORD,
     SETTLEMENT_WORD,
     SITUATION_WORD,
     TOPIC_WORD,
+    TRIGGER_WORD,
     Cue,
     Lexicon,
 )
 from geo.model import Entry
 from geo.recognize import MASK, Match, mask_names
 
+#: How far (in words) a cue reaches a list of names, before its first name or after its last.
 WINDOW = 12
-#: A name with no cue of its own takes the role of a name at most this many words before it in the
-#: same clause (استهدف ... حي الكلاسة بمدينة حلب وقرية المنطار: one cue, three places).
-CHAIN = 3
-#: What ends a clause: punctuation, and a dash between spaces (a dash inside a word joins it).
-CLAUSE_PUNCTUATION = '.!?؟؛:\n،,"«»()[]'
+#: What ends a clause: punctuation, and a dash between spaces (a dash inside a word joins it). Not
+#: quotes or brackets: they wrap names inside a clause (على “عربين ومديرا”، قرية (حمرة بلاسم)).
+CLAUSE_PUNCTUATION = ".!?؟؛:\n،,–—"
 _CLAUSE_TABLE = char_table(CLAUSE_PUNCTUATION)
-#: A clause of locatives and names that ends in one of these is read with the next clause.
-SCENE_SETTING_BREAKS = frozenset("،,")
+#: Breaks after which a list, an appositive or a predicate may go on (see the module docstring).
+SOFT_BREAKS = frozenset("،,–—-")
+#: ... and after which a short clause of names and locatives sets the scene for the next: a comma
+#: (وفي حلب، قتل ...), not a dash, after which names are a dateline (حلب – تجدد القصف ...).
+SCENE_BREAKS = frozenset("،,")
+#: A clause of locatives and names that ends in a comma is read with the next clause ...
 #: ... when it has at most this many words (وفي حي السكري والكلاسة).
 SCENE_WORDS = 6
 #: Words after which a place is what talks are about, or who they are with.
 ABOUT = TOPIC_WORD | PARTNER_WORD
+#: Stands for a comma inside a clause read across it: neither a cue nor a name (the masked text has
+#: no punctuation, so no word of it can be this).
+COMMA = "،"
+#: Segment kinds: a clause of its own, the continuation of a list, an appositive or relative clause.
+PLAIN, LIST, APPOSITIVE = 0, 1, 2
+#: A list segment's first name is at most this many words in (والكلاسة; ومحيط دوار الجندول; وعلى
+#: مدن وبلدات وقرى في ريف حلب) ...
+LIST_LEAD = 6
+#: ... of which at most this many are not list or place words (ومواقع للحرس الجمهوري في أرحب).
+LIST_LEAD_OTHERS = 2
+#: How many segments with no name before it a list or appositive segment goes back over.
+BACK_SEGMENTS = 2
+#: Particles that open the predicate of a clause interrupted by an appositive (وكانت الرقة، معقل
+#: التنظيم، قد شهدت معارك).
+PREDICATE_PARTICLES = frozenset({"قد", "فقد", "لقد"})
+#: "That" (أن، إن، بأن), folded: what follows is what someone said, not an event at the place before.
+COMPLEMENTIZERS = frozenset({"ان", "بان", "وان"})
+#: ... unless after one of these: بعد أن قصفتها الطائرات is when, not what someone said.
+TEMPORAL = frozenset({"بعد", "قبل", "منذ", "وبعد", "وقبل"})
+#: Words that put the direction after them inside a place (في شرق صنعاء), folded.
+CONTAINING = frozenset({"في", "وفي", "داخل"})
+#: Events that say only that there was harm or fighting: the event of a list is taken from the
+#: nearest cue that names a kind, when one is in reach (قتل مدنيان بقذائف أصابت عربين: shelling).
+GENERIC_EVENTS = frozenset({"", "casualties", "fighting"})
+#: The event of a conflict list when no cue in reach names one.
+DEFAULT_EVENT = "fighting"
 
 
 @dataclass(slots=True)
 class RoleDecision:
-    """The role of one mention and the cue word that decided it. Immutable in spirit (not
-    ``frozen``, which costs six times as much to build)."""
+    """The role of one mention, the cue word that decided it and, for a conflict location, the kind
+    of event. Immutable in spirit (not ``frozen``, which costs six times as much to build)."""
 
     role: str
     cue: str
     metonymy: bool = False
+    event: str = ""
 
 
 OTHER = RoleDecision("other", "")
-#: One shared decision per cue (cues compare by identity; a user's extra cue files add a few more).
-_CUE_DECISIONS: dict[Cue, RoleDecision] = {}
 METONYMY = RoleDecision("other", "", metonymy=True)
+#: One shared decision per (cue, event) (cues compare by identity; a user's extra cue files add a few).
+_DECISIONS: dict[tuple[Cue, str], RoleDecision] = {}
 
 
 def clause_breaks(matches: Sequence[Match], folded: str, scan: str) -> list[int]:
@@ -125,83 +179,406 @@ def assign_roles(
         masked = mask_names(matches, scan)
     breaks = clause_breaks(matches, folded, scan)
     decisions: list[RoleDecision] = []
-    cue_at = lexicon.cue_at
-    cues_of = lexicon.cues_of
-    context_of = lexicon.context_of
-    decision_of = _CUE_DECISIONS
-    if len(decision_of) > 10_000:
-        decision_of.clear()  # lexicons loaded again and again (tests, notebooks) leave old cues here
+    if len(_DECISIONS) > 10_000:
+        _DECISIONS.clear()  # lexicons loaded again and again (tests, notebooks) leave old cues here
     count = len(matches)
+    starts = [m.norm_start for m in matches]
     index = 0
     while index < count:
-        # The clause of the next undecided name, and of the names after it up to the next break.
-        k = bisect_left(breaks, matches[index].norm_start)
-        clause_start = breaks[k - 1] + 1 if k else 0
-        clause_end = breaks[k] if k < len(breaks) else len(masked)
-        words = masked[clause_start:clause_end].split()
-        while k < len(breaks) and folded[breaks[k]] in SCENE_SETTING_BREAKS and _sets_the_scene(words, lexicon):
-            k += 1
-            clause_end = breaks[k] if k < len(breaks) else len(masked)
-            words = masked[clause_start:clause_end].split()
-        # Every word's cue in one pass with no Python code per word (masked names come out as NAME).
-        cues = cues_of(words)
-        if PHRASE in cues:
-            for i, cue in enumerate(cues):
-                if cue is PHRASE:
-                    cues[i] = cue_at(words, i)
-        cue_positions = list(compress(range(len(cues)), cues))
-        dropped = False
-        for i in cue_positions:
-            flags = context_of(words[i - 1]) if i else 0
-            if flags & SETTLEMENT_WORD or (flags & TOPIC_WORD and cues[i].role == "conflict"):
-                cues[i] = None  # قرية الزيارة: a name; لبحث الهجوم: a subject of talks
-                dropped = True
-        if dropped:
-            cue_positions = [i for i in cue_positions if cues[i] is not None]
-        previous_name = -CHAIN - 1
-        #: Word position of the last name read as a topic of talks (-1: none yet in this clause).
-        topical = -1
-        position = -1
-        decided = index
-        while index < count and matches[index].norm_start < clause_end:
-            # Each name is one masked word, in the order of the matches.
-            try:
-                position = cues.index(NAME, position + 1)
-            except ValueError:
-                break  # cannot happen; if it did, the names left get no role (below)
-            match, entry = matches[index], entries[index]
-            # The rules of the module docstring, in order (inlined: this runs for every name).
-            cue, distance, before = _nearest_cue(words, cues, cue_positions, position)
-            government = entry.feature == "country" or entry.capital
-            if cue is not None and cue.role == "diplomatic" and _is_topic(match, words, position, context_of, topical):
-                decision = OTHER  # المباحثات حول سورية، لبحث الوضع في غزة: what the talks are about
-                topical = position
-            elif (
-                government
-                and not (cue is not None and before and distance <= cue.reach)
-                and not _stands_as_place(match, words, position, lexicon, decisions)
-            ):
-                decision = METONYMY
-            elif cue is not None:
-                decision = decision_of.get(cue) or decision_of.setdefault(cue, RoleDecision(cue.role, cue.text))
-            elif position - previous_name <= CHAIN and decisions and decisions[-1].role != "other":
-                decision = decisions[-1]  # one cue, several places: قصف حي الكلاسة وقرية المنطار
-            else:
-                decision = OTHER
-            decisions.append(decision)
-            previous_name = position
-            index += 1
-        if index == decided or (index < count and matches[index].norm_start < clause_end):
+        words, glue, clause_end = _clause(index, matches, starts, breaks, folded, masked, lexicon)
+        decided = _decide_clause(words, glue, index, clause_end, matches, entries, folded, masked, lexicon, decisions)
+        if decided == index:
             # Cannot happen (a name lies inside the clause found for it); if it ever did, give the
             # name no role rather than loop for ever.
             decisions.append(OTHER)
-            index += 1
+            decided += 1
+        index = decided
     return decisions
 
 
-def _is_topic(
-    match: Match, words: list[str], position: int, context_of: Callable[[str], int], topical: int
+def _clause(
+    index: int,
+    matches: Sequence[Match],
+    starts: list[int],
+    breaks: list[int],
+    folded: str,
+    masked: str,
+    lexicon: Lexicon,
+) -> tuple[list[str], list[tuple[int, int]], int]:
+    """The words of the clause that holds ``matches[index]``, read across the commas the module
+    docstring names (a :data:`COMMA` word stands for each), the word ranges that only join names
+    (an appositive clause; the words that lead a list segment to its first name), and where the
+    clause ends in ``folded``."""
+    total = len(breaks)
+    k = bisect_left(breaks, matches[index].norm_start)
+    start = breaks[k - 1] + 1 if k else 0
+    end = breaks[k] if k < total else len(masked)
+    words = masked[start:end].split()
+    kind, lead = _segment_kind(words, lexicon)
+    glue: list[tuple[int, int]] = [(0, lead)] if lead else []
+    back = k
+    while kind != PLAIN and back and k - back < BACK_SEGMENTS and folded[breaks[back - 1]] in SOFT_BREAKS:
+        # A list or appositive segment after a comma goes on with the segments before it that hold no
+        # name (else their clause would have taken this segment in): تعرضت أحياء لقصف، ومنها ...;
+        # أصابت قذائف، خلال صلاة التراويح، مسجد الحسامي
+        before_start = breaks[back - 2] + 1 if back >= 2 else 0
+        if index and matches[index - 1].norm_start >= before_start:
+            break
+        before = masked[before_start : breaks[back - 1]].split()
+        shift = len(before) + 1
+        glue = [(a + shift, b + shift) for a, b in glue]
+        words = [*before, COMMA, *words]
+        back -= 1
+    previous_kind = kind
+    while k < total and folded[breaks[k]] in SOFT_BREAKS:
+        following_end = breaks[k + 1] if k + 1 < total else len(masked)
+        following = masked[breaks[k] + 1 : following_end].split()
+        kind, lead = _segment_kind(following, lexicon)
+        if kind == LIST and not lead:
+            # A name with ف opens a clause of its own: وروسيا، فالولايات المتحدة تصر ...
+            first = bisect_left(starts, breaks[k] + 1)
+            if first < len(matches) and matches[first].clitic[:1] == "ف":
+                kind = PLAIN
+        comma = folded[breaks[k]] in SCENE_BREAKS
+        if not (
+            kind != PLAIN
+            or not following
+            or (comma and previous_kind == APPOSITIVE and not lexicon.context_of(following[0]) & CLAUSE_WORD)
+            or (comma and previous_kind == LIST and _opens_predicate(following[0], lexicon))
+            or (comma and _sets_the_scene(words, lexicon))
+        ):
+            break
+        words.append(COMMA)
+        if lead:
+            glue.append((len(words), len(words) + lead))
+        words.extend(following)
+        if following:
+            previous_kind = kind
+        k += 1
+    return words, glue, breaks[k] if k < total else len(masked)
+
+
+def _segment_kind(words: list[str], lexicon: Lexicon) -> tuple[int, int]:
+    """:data:`LIST`, :data:`APPOSITIVE` or :data:`PLAIN`, from the first words of a segment, and the
+    number of words before its first name that only lead to it (for a list, at most
+    :data:`LIST_LEAD`; for an appositive clause, all of them: الذي يعد من آخر معاقل التنظيم في
+    الموصل)."""
+    context_of = lexicon.context_of
+    others = 0
+    for i, word in enumerate(words[: LIST_LEAD + 1]):
+        if word[0] == MASK:
+            return LIST, i
+        flags = context_of(word)
+        if (flags & APPOSITIVE_WORD and i < 2) or (not i and flags & TRIGGER_WORD and _is_definite(word)):
+            # الواقعة بريف درعا، وهي بلدات ...، أحد أحياء حمص; or a definite place-type word in
+            # apposition: فيينا، العاصمة النمساوية،
+            if i + 1 < len(words) and words[i + 1] == "ما":
+                return PLAIN, 0  # وهو ما يهدد ...: "which is what", about the clause, not a place
+            lead = i + 1
+            while lead < len(words) and words[lead][0] != MASK:
+                lead += 1
+            return APPOSITIVE, lead
+        if not flags & (LIST_WORD | PLACE_WORD):
+            others += 1
+            if not i or others > LIST_LEAD_OTHERS:
+                return PLAIN, 0
+    if not others and len(words) <= LIST_LEAD:
+        return LIST, len(words)  # only list and place words (، عند أطرافها،): the list goes on past it
+    return PLAIN, 0
+
+
+def _opens_predicate(word: str, lexicon: Lexicon) -> bool:
+    """The first word of a segment that goes on with the clause an appositive or a list interrupted:
+    a cue (لقصف عنيف، بقذائف) or قد."""
+    return word in PREDICATE_PARTICLES or bool(lexicon.cues_of([word])[0])
+
+
+def _sets_the_scene(words: list[str], lexicon: Lexicon) -> bool:
+    """A short clause of names and locatives only (وفي المنامة): it sets the scene for the next one."""
+    return (
+        len(words) <= SCENE_WORDS
+        and any(word[0] == MASK for word in words)
+        and all(word[0] == MASK or lexicon.context_of(word) & PLACE_WORD for word in words)
+    )
+
+
+def _decide_clause(
+    words: list[str],
+    glue: list[tuple[int, int]],
+    index: int,
+    clause_end: int,
+    matches: Sequence[Match],
+    entries: Sequence[Entry],
+    folded: str,
+    masked: str,
+    lexicon: Lexicon,
+    decisions: list[RoleDecision],
+) -> int:
+    """Append the decisions of the names of one clause, from ``matches[index]`` on; return the index
+    of the first name after the clause."""
+    context_of = lexicon.context_of
+    # Every word's cue in one pass with no Python code per word (masked names come out as NAME).
+    cues = lexicon.cues_of(words)
+    if PHRASE in cues:
+        for i, cue in enumerate(cues):
+            if cue is PHRASE:
+                cues[i] = lexicon.cue_at(words, i)
+    # Word position of each name of the clause (each name is one masked word, in the order of the
+    # matches; two names glued with no space between share one).
+    positions: list[int] = []
+    position = -1
+    end = index
+    count = len(matches)
+    while end < count and matches[end].norm_start < clause_end:
+        match = matches[end]
+        word_start = match.norm_start - len(match.clitic)
+        if positions and word_start > 0 and masked[word_start - 1] == MASK:
+            positions.append(position)
+        else:
+            try:
+                position = cues.index(NAME, position + 1)
+            except ValueError:
+                break  # cannot happen; if it did, the names left get no role (the caller)
+            positions.append(position)
+            if not entries[end].id:
+                # A name the gazetteer lacks that is a cue word (في كمين قرب درعا) reads as the cue.
+                cue = lexicon.cues_of([folded[word_start : match.norm_end]])[0]
+                if isinstance(cue, Cue):
+                    cues[position] = cue
+        end += 1
+    cue_positions = list(compress(range(len(cues)), cues))
+    dropped = False
+    for i in cue_positions:
+        flags = context_of(words[i - 1]) if i else 0
+        if flags & SETTLEMENT_WORD or (flags & TOPIC_WORD and cues[i].role == "conflict"):
+            cues[i] = None  # قرية الزيارة: a name; لبحث الهجوم: a subject of talks
+            dropped = True
+        elif cues[i].role == "conflict" and _names_no_event(words, i, context_of):
+            cues[i] = None  # أسلحة الدمار الشامل، الكارثة التي ضربت إندونيسيا
+            dropped = True
+    if dropped:
+        cue_positions = [i for i in cue_positions if cues[i] is not None]
+    # Lists: each name's first list-mate, then the cue of each list.
+    total = len(positions)
+    heads = list(range(total))
+    for j in range(1, total):
+        if _linked(words, cues, glue, positions[j - 1], positions[j], context_of):
+            heads[j] = heads[j - 1]
+    lasts = heads[:]
+    for j in range(total - 1, -1, -1):
+        lasts[j] = positions[j] if j == total - 1 or heads[j + 1] != heads[j] else lasts[j + 1]
+    group_cues: dict[int, tuple[Cue | None, int]] = {}
+    #: Word position of the last name read as a topic of talks; the first name of a list whose names
+    #: are topics, or places people came from.
+    topical = -1
+    topical_list = origin_list = refuge_list = -1
+    for j in range(total):
+        match, entry, position = matches[index + j], entries[index + j], positions[j]
+        head = heads[j]
+        found = group_cues.get(head)
+        if found is None:
+            found = group_cues[head] = _list_cue(
+                words,
+                cues,
+                cue_positions,
+                positions[head],
+                lasts[j],
+                matches[index + head],
+                entries[index + head],
+                context_of,
+            )
+        cue, cue_position = found
+        government = entry.feature == "country" or entry.capital
+        diplomatic = cue is not None and cue.role == "diplomatic"
+        truce = cue is not None and cue.event == "agreement"
+        if head != j and _is_reference(words, position, entry, context_of):
+            decision = OTHER  # بلدة حريتان شمالي حلب: Aleppo only says where Hraytan is
+        elif (diplomatic or truce) and (
+            (topical_list == head and _conjoined(words, positions[j - 1], position, context_of))
+            or (
+                _is_topic(match, words, position, context_of, topical)
+                if diplomatic
+                else _is_party(words, position, context_of)
+            )
+        ):
+            decision = OTHER  # المباحثات حول سورية، لبحث الوضع في غزة: what the talks are about
+            topical, topical_list = position, head
+        elif (origin_list == head and _conjoined(words, positions[j - 1], position, context_of)) or _is_origin(
+            words, position, context_of, diplomatic
+        ):
+            decision = OTHER  # قوات قادمة من مصراتة، وفود من قطر والأردن: where they came from
+            origin_list = head
+        elif (
+            government
+            and not (
+                cue is not None
+                and cue_position < position
+                and position - cue_position <= cue.reach
+                and not (match.clitic[:1] == "و" and cue_position + len(cue.words) == position)
+            )
+            and not _stands_as_place(
+                match,
+                words,
+                position,
+                lexicon,
+                decisions,
+                head != j and _coordinated(words, positions[j - 1], position, entry, entries[index + j - 1]),
+            )
+        ):
+            decision = METONYMY
+        elif cue is None:
+            decision = OTHER
+        elif cue.role == "conflict" and (
+            (refuge_list == head and _conjoined(words, positions[j - 1], position, context_of))
+            or _is_refuge(words, position, cue, context_of)
+        ):
+            decision = OTHER  # نزحوا إلى إدلب، وجدوا ملاذاً في الخالدية: a refuge, no fighting there
+            refuge_list = head
+        else:
+            event = _event(cue, cues, cue_positions, positions[head], lasts[j]) if cue.role == "conflict" else ""
+            decision = _DECISIONS.get((cue, event))
+            if decision is None:
+                decision = _DECISIONS[(cue, event)] = RoleDecision(cue.role, cue.text, event=event)
+        decisions.append(decision)
+    return index + len(positions)
+
+
+def _names_no_event(words: list[str], i: int, context_of: Callable[[str], int]) -> bool:
+    """A conflict cue next to a word after which it names no event: weapons (أسلحة الدمار الشامل),
+    a disaster that struck (الزلزال الذي ضرب، ضربت عاصفة) — two words either side."""
+    return any(context_of(words[j]) & NOT_EVENT_WORD for j in range(max(0, i - 2), min(len(words), i + 2)) if j != i)
+
+
+def _coordinated(words: list[str], previous: int, position: int, entry: Entry, previous_entry: Entry) -> bool:
+    """Whether a country or capital listed after another name is a place by that alone: with no comma
+    between (حلب ودمشق), or as its container (في المنامة، البحرين). After a comma a government is
+    often the subject of a clause of its own (، وموسكو تنفي)."""
+    return COMMA not in words[previous:position] or (
+        entry.feature == "country" and entry.country == previous_entry.country
+    )
+
+
+def _conjoined(words: list[str], previous: int, position: int, context_of: Callable[[str], int]) -> bool:
+    """Whether only conjunctions and list adverbs (و، أو، كذلك، خاصة، a comma) stand between two names
+    of a list: the second is another item of the same kind (حول سورية والعراق), not a place that
+    contains or locates it (حول سورية ... في أستانا)."""
+    return all(
+        word is COMMA or context_of(word) & (LIST_WORD | PLACE_WORD) == LIST_WORD
+        for word in words[previous + 1 : position]
+    )
+
+
+def _linked(
+    words: list[str], cues: list, glue: list[tuple[int, int]], left: int, right: int, context_of: Callable[[str], int]
 ) -> bool:
+    """Whether two names of a clause belong to one list: only list words, commas and the words of an
+    appositive clause (or of a list segment's lead) stand between them, and no cue (nor is either a cue:
+    a name the gazetteer lacks may be one, في كمين قرب درعا)."""
+    if cues[left] or cues[right]:
+        return False
+    for i in range(left + 1, right):
+        if cues[i]:
+            return False
+        word = words[i]
+        if word is COMMA or context_of(word) & LIST_WORD or word.isdigit():
+            continue  # على بعد 50 كم شرق ...
+        if not any(a <= i < b for a, b in glue):
+            return False
+    return True
+
+
+def _list_cue(
+    words: list[str],
+    cues: list,
+    cue_positions: list[int],
+    first: int,
+    last: int,
+    match: Match,
+    entry: Entry,
+    context_of: Callable[[str], int],
+) -> tuple[Cue | None, int]:
+    """The cue of a list of names from word ``first`` to word ``last`` (``match`` and ``entry`` are its
+    first name's): a cue of scope ``next`` right before it (عملية أستانا: not a country, whose
+    إعلان is its government's announcement, nor after a preposition: جولة بجنوب أفريقيا), else the
+    nearest cue within :data:`WINDOW` words before ``first`` or after ``last`` (the one before when
+    أن stands between the list and the one after: it opens what someone said; conflict first on a
+    tie); and its position."""
+    end = first - 1
+    if end > 0 and context_of(words[end]) & TRIGGER_WORD:
+        end -= 1  # التقدم باتجاه قرية بيت شردق
+    for at in range(end, max(-1, end - 3), -1):
+        cue = cues[at]
+        if cue and at + len(cue.words) - 1 == end:
+            if cue.scope and entry.feature != "country" and not any(c in match.clitic for c in "بلك"):
+                return cue, at
+            break
+    before = after = None
+    before_at = after_at = -1
+    k = bisect_left(cue_positions, first)
+    while k > 0 and first - cue_positions[k - 1] <= WINDOW:
+        k -= 1
+        if not cues[cue_positions[k]].scope:
+            before_at = cue_positions[k]
+            before = cues[before_at]
+            break
+    k = bisect_right(cue_positions, last)
+    while k < len(cue_positions) and cue_positions[k] - last <= WINDOW:
+        at = cue_positions[k]
+        k += 1
+        if cues[at].scope:
+            continue
+        # و/ف + cue (ومحادثات) opens the next conjunct: it speaks of what follows, not of this list,
+        # and no cue beyond it does either.
+        if words[at][0] in "وف" and not words[at].startswith(cues[at].words[0]):
+            break
+        after_at, after = at, cues[at]
+        break
+    if after is not None and _interrupted(words, last, after_at, context_of):
+        after = None
+    if after is None:
+        return before, before_at
+    if before is None:
+        return after, after_at
+    before_distance, after_distance = first - before_at, after_at - last
+    if before_distance < after_distance or (
+        before_distance == after_distance and (before.role == "conflict" or after.role != "conflict")
+    ):
+        return before, before_at
+    return after, after_at
+
+
+def _interrupted(words: list[str], last: int, at: int, context_of: Callable[[str], int]) -> bool:
+    """Whether a cue after a list speaks of something else: أن (that) stands between them, and what
+    follows is what someone said (وأضاف من حمص أن الخالدية تتعرض لقصف: Homs is where he spoke;
+    but not بعد أن، قبل أن); or a word with و that is no list word, which opens a new predicate
+    (مسار السلام الذي انطلق في أستانا وأفضى إلى إنشاء مناطق خفض التوتر)."""
+    for i in range(last + 1, at):
+        word = words[i]
+        if word in COMPLEMENTIZERS and words[i - 1] not in TEMPORAL:
+            return True
+        if word[0] == "و" and len(word) > 2 and not context_of(word) & (LIST_WORD | PLACE_WORD):
+            return True
+    return False
+
+
+def _event(cue: Cue, cues: list, cue_positions: list[int], first: int, last: int) -> str:
+    """The kind of event of a conflict list: its cue's, or, when that only says there was harm or
+    fighting (قتلى، أصابت), the nearest conflict cue within :data:`WINDOW` words that names a kind."""
+    if cue.event not in GENERIC_EVENTS:
+        return cue.event
+    best, best_distance = "", WINDOW + 1
+    k = bisect_left(cue_positions, first)
+    for at in cue_positions[max(0, k - 4) : k + 4]:
+        other = cues[at]
+        if other.role != "conflict" or other.event in GENERIC_EVENTS:
+            continue
+        distance = first - at if at < first else at - last
+        if distance < best_distance:
+            best, best_distance = other.event, distance
+    return best or cue.event or DEFAULT_EVENT
+
+
+def _is_topic(match: Match, words: list[str], position: int, context_of: Callable[[str], int], topical: int) -> bool:
     """The name is what talks are about, not where they are held: right after a topic or partner word
     (حول سورية، مع أميركا); after a noun for a state of affairs and في, with at most one place-type
     word between (الوضع في غزة، الأزمة في مدينة حلب); or coordinated with such a name (حول سورية
@@ -218,62 +595,108 @@ def _is_topic(
     return i >= 0 and i < position - 1 and bool(context_of(words[i]) & SITUATION_WORD)
 
 
-def _sets_the_scene(words: list[str], lexicon: Lexicon) -> bool:
-    """A short clause of names and locatives only (وفي المنامة): it sets the scene for the next one."""
-    return (
-        len(words) <= SCENE_WORDS
-        and any(word[0] == MASK for word in words)
-        and all(word[0] == MASK or lexicon.context_of(word) & PLACE_WORD for word in words)
-    )
+def _is_party(words: list[str], position: int, context_of: Callable[[str], int]) -> bool:
+    """A party to a truce, not its area: هدنة بين إسرائيل وحزب الله (the area is where it applies:
+    خفض التصعيد في الغوطة)."""
+    return bool(position and context_of(words[position - 1]) & ABOUT)
 
 
-def _nearest_cue(
-    words: list[str], cues: list[Cue | None], cue_positions: list[int], position: int
-) -> tuple[Cue | None, int, bool]:
-    """The nearest cue within :data:`WINDOW` words (conflict first on a tie), its distance in words,
-    and whether it stands before the name."""
-    k = bisect_left(cue_positions, position)
-    before = after = None
-    before_distance = after_distance = WINDOW + 1
-    if k > 0 and position - cue_positions[k - 1] <= WINDOW:
-        before_distance = position - cue_positions[k - 1]
-        before = cues[cue_positions[k - 1]]
-    if k < len(cue_positions) and cue_positions[k] - position <= WINDOW:
-        at = cue_positions[k]
-        after = cues[at]
-        # و/ف + cue (ومحادثات) opens the next conjunct: it speaks of what follows, not of this name,
-        # and no cue beyond it does either.
-        if words[at][0] in "وف" and not words[at].startswith(after.words[0]):
-            after = None
-        else:
-            after_distance = at - position
-    if before is None and after is None:
-        return None, WINDOW + 1, False
-    if after is None or before_distance < after_distance:
-        return before, before_distance, True
-    if before is None or after_distance < before_distance:
-        return after, after_distance, False
-    if before.role == "conflict" or after.role != "conflict":
-        return before, before_distance, True
-    return after, after_distance, False
+def _skip_back(words: list[str], position: int, context_of: Callable[[str], int], flag: int, most: int = 2) -> int:
+    """The position of the first word before ``position`` that is not a ``flag`` word (at most
+    ``most`` of them are skipped); -1 at the start of the clause."""
+    i = position - 1
+    while i >= 0 and position - i <= most and context_of(words[i]) & flag:
+        i -= 1
+    return i
+
+
+def _is_reference(words: list[str], position: int, entry: Entry, context_of: Callable[[str], int]) -> bool:
+    """A place after a direction or distance word that only locates a name before it (مورك إلى الجنوب
+    من خان شيخون، على بعد 50 كم شرق دير الزور, الشفاء المحاذي لحي الزنجيلي). Not with في before the
+    direction (في شرق صنعاء: the event is in it), nor a country or province, which a direction
+    divides rather than points from (شمال غرب سوريا)."""
+    if entry.feature in ("country", "admin1", "region", "continent"):
+        return False
+    i = _skip_back(words, position, context_of, TRIGGER_WORD)
+    if i >= 0 and words[i] in ("من", "عن"):
+        i -= 1
+    if i < 0 or not context_of(words[i]) & REFERENCE_WORD:
+        return False
+    while i > 0 and context_of(words[i - 1]) & REFERENCE_WORD:
+        i -= 1
+    return not (i > 0 and words[i - 1] in CONTAINING)
+
+
+def _is_origin(words: list[str], position: int, context_of: Callable[[str], int], diplomatic: bool) -> bool:
+    """Where people or forces come from: قوات قادمة من مدينة مصراتة، وفود من قطر، مقاتلي الزنتان; and,
+    for talks, any place after من (الدبلوماسيين من أوروبا), or one left or gone back to (غادر
+    الوفد سوتشي عائداً إلى أنقرة): a venue is where talks are, not whence or whither."""
+    i = _skip_back(words, position, context_of, TRIGGER_WORD)
+    if i >= 0 and words[i] == "من":
+        if diplomatic:
+            return True
+        i -= 1
+    if i < 0:
+        return False
+    flags = context_of(words[i])
+    if diplomatic and flags & PLACE_WORD and i:
+        flags = context_of(words[i - 1])  # عائداً إلى أنقرة، للعودة إلى الولايات المتحدة
+    return bool(flags & ORIGIN_WORD or (diplomatic and flags & DEPARTURE_WORD))
+
+
+def _is_refuge(words: list[str], position: int, cue: Cue, context_of: Callable[[str], int]) -> bool:
+    """Where displaced people went or shelter (rule 2): after a refuge word (وجدوا ملاذاً في
+    الخالدية، النازحين في عرسال), or after إلى/نحو in a clause of displacement (نزحوا إلى إدلب)."""
+    i = _skip_back(words, position, context_of, PLACE_WORD)
+    if i < 0 or (i < position - 1 and words[i + 1] in ("من", "ومن")):
+        return False  # فروا من حمص: the place fled from is a conflict location
+    flags = context_of(words[i])
+    if flags & REFUGE_WORD:
+        return True
+    if cue.event != "displacement":
+        return False
+    for i in range(position - 1, max(-1, position - 4), -1):  # نزوح نحو البلدات المجاورة
+        flags = context_of(words[i])
+        if flags & DESTINATION_WORD:
+            return True
+        if not flags & LIST_WORD:
+            break
+    return False
 
 
 def _stands_as_place(
-    match: Match, words: list[str], position: int, lexicon: Lexicon, decisions: list[RoleDecision]
+    match: Match,
+    words: list[str],
+    position: int,
+    lexicon: Lexicon,
+    decisions: list[RoleDecision],
+    listed: bool,
 ) -> bool:
     """True when a country or capital is used as a place rather than for its government."""
     if "ب" in match.clitic:
         return True
+    if listed and decisions and not decisions[-1].metonymy:
+        return True  # in a list of places: حلب وإدلب، ودمشق كذلك
+    following = position + 1
+    if following < len(words) and words[following] in PREDICATE_PARTICLES:
+        following += 1
+    if following < len(words) and lexicon.context_of(words[following]) & HOST_WORD:
+        return True  # وكانت أستانا قد استضافت: the subject of a verb of places
     if position == 0:
         return False
     word = words[position - 1]
     if word[0] == MASK:
         # Coordination (موسكو وواشنطن): the second name shares the first one's reading.
         return match.clitic[:1] in ("و", "ف") and bool(decisions) and not decisions[-1].metonymy
-    if lexicon.context_of(word) & PLACE_WORD:
+    if lexicon.context_of(word) & (PLACE_WORD | HOST_WORD):
         return True
     # A place-type word and an adjective of it before the name: في العاصمة الكازاخية أستانا.
     return position >= 2 and _is_adjective(word) and bool(lexicon.trigger_features(words[position - 2]))
+
+
+def _is_definite(word: str) -> bool:
+    """A folded word with the article, or و and the article (المدينة، والبلدة)."""
+    return word.startswith("ال") or word.startswith("وال")
 
 
 def _is_adjective(word: str) -> bool:

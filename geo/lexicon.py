@@ -20,6 +20,8 @@ from geo.errors import GeoError
 DATA = Path(__file__).resolve().parent / "data"
 SETTLEMENT_FEATURES = frozenset({"city", "town", "village", "neighbourhood", "district"})
 ROLE_PRIORITY = ("conflict", "diplomatic")
+
+
 #: In :attr:`Lexicon.single_word_cues`: the word starts a phrase cue, so only :meth:`Lexicon.cue_at`,
 #: which sees the words after it, can say which cue (if any) starts there.
 class _Phrase:
@@ -36,12 +38,10 @@ class _Phrase:
 PHRASE = _Phrase()
 
 
-class _Name:
-    """The type of :data:`NAME`: false, so that ``compress(range(n), cues)`` skips names as it skips
-    words that are no cue; pickled by name like :data:`PHRASE`."""
-
-    def __bool__(self) -> bool:
-        return False
+class _Name(int):
+    """The type of :data:`NAME`: a zero, so that ``compress(range(n), cues)`` and every truth test
+    skip names as they skip words that are no cue, in C (a ``__bool__`` method would run Python code
+    for every name of every clause); pickled by name like :data:`PHRASE`."""
 
     def __repr__(self) -> str:
         return "NAME"
@@ -51,7 +51,7 @@ class _Name:
 
 
 #: In :attr:`Lexicon.single_word_cues`: the word is a masked place name.
-NAME = _Name()
+NAME = _Name(0)
 #: What ``dict.get`` returns for a word not classified yet.
 UNKNOWN = object()
 #: Flags of :meth:`Lexicon.context_of`: the word is a locative or place-type word; a word after which
@@ -90,6 +90,15 @@ CLAUSE_WORD = 16384
 #: ... a word of leaving or going back (غادر، عائداً، للعودة): the place after it (and إلى) is not a
 #: venue of the talks in its clause.
 DEPARTURE_WORD = 32768
+#: ... a clause break (one of the tokens below).
+BREAK_WORD = 65536
+#: ... (set by :meth:`Lexicon.read`) a cue of scope ``next``, or the first word of a phrase that may be.
+SCOPE_WORD = 131072
+#: :meth:`Lexicon.read` puts a word's cue number above its flags: ``code >> CUE_SHIFT``.
+CUE_SHIFT = 20
+CUE_BITS = -1 << CUE_SHIFT
+#: The cue numbers of a masked name and of a phrase's first word.
+NAME_CODE, PHRASE_CODE = 1, 2
 #: Context kinds of ``context_words.csv`` -> their flag (``trigger`` and ``locative`` are PLACE_WORD).
 CONTEXT_KINDS = {
     "topic": TOPIC_WORD,
@@ -106,6 +115,10 @@ CONTEXT_KINDS = {
     "clause": CLAUSE_WORD,
     "departure": DEPARTURE_WORD,
 }
+#: Tokens the role stage puts in a document's words for its clause breaks (the masked text it
+#: splits has no punctuation left, so no word of a text can be one): a full stop and the like; a
+#: comma; a dash. A comma or a dash inside a clause read across it is a list word.
+HARD_BREAK, SOFT_BREAK, DASH_BREAK = "\x02", "\x03", "\x04"
 #: Default of a cue's ``reach`` (see :class:`Cue`).
 DEFAULT_REACH = 3
 #: Bound on each per-word cache, so a long-running process over an endless stream stays small.
@@ -222,6 +235,15 @@ class Lexicon:
     _contexts: dict[str, int] = field(default_factory=dict, repr=False)
     #: Word -> its cue, None, or :data:`PHRASE`: the fast path of :meth:`cue_at` (see :meth:`learn`).
     single_word_cues: dict[str, object] = field(default_factory=dict, repr=False)
+    #: The cache of :meth:`cue_at`: words from a phrase's first on -> the cue they start, and first
+    #: word -> how many words that takes.
+    _phrases: dict[tuple[str, ...], Cue | None] = field(default_factory=dict, repr=False)
+    #: Word -> its code (see :meth:`read`).
+    _codes: dict[str, int] = field(default_factory=dict, repr=False)
+    #: Cue number -> None, :data:`NAME`, :data:`PHRASE` or a :class:`Cue` (see :meth:`read`).
+    cue_table: list = field(default_factory=lambda: [None, NAME, PHRASE], repr=False)
+    _cue_numbers: dict[int, int] = field(default_factory=dict, repr=False)
+    _spans: dict[str, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -302,12 +324,13 @@ class Lexicon:
     def __getstate__(self) -> dict:
         # The per-word caches are rebuilt as words are seen: a worker process need not receive them.
         state = dict(self.__dict__)
-        for name in ("_cache", "_contexts", "single_word_cues"):
+        for name in ("_cache", "_contexts", "single_word_cues", "_phrases", "_spans", "_codes", "_cue_numbers"):
             state[name] = {}
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self.cue_table = [None, NAME, PHRASE]
 
     def trigger_features(self, token: str) -> tuple[str, ...]:
         for form in word_forms(token):
@@ -351,6 +374,10 @@ class Lexicon:
         return cached
 
     def _classify_context(self, token: str) -> int:
+        if token in (SOFT_BREAK, DASH_BREAK):
+            return LIST_WORD | BREAK_WORD
+        if token == HARD_BREAK:
+            return BREAK_WORD
         kinds = self.kinds
         flags = 0
         for form in word_forms(token):
@@ -370,6 +397,52 @@ class Lexicon:
             flags |= LIST_WORD  # a place-type word, a direction, an adjective (حلب السورية) joins a list
         if self.names_settlement(token):
             flags |= SETTLEMENT_WORD
+        return flags
+
+    def read(self, words: list[str]) -> list[int]:
+        """What each word of a clause is, in one dictionary look-up per word run in C: its
+        :meth:`context_of` flags in the low bits, and above :data:`CUE_SHIFT` the number of its cue
+        in :attr:`cue_table` (0: none; :data:`NAME` for a masked name, :data:`PHRASE` for the first
+        word of a phrase cue). ``code & CUE_BITS`` is true exactly for cue words and names."""
+        known = self._codes
+        codes = list(map(known.get, words, repeat(-1, len(words))))
+        if -1 in codes:
+            if len(known) > WORD_CACHE_LIMIT:
+                known.clear()
+            cues = self.cues_of(words)
+            flags = self.flags_of(words)
+            for i, code in enumerate(codes):
+                if code == -1:
+                    cue = cues[i]
+                    scope = cue is PHRASE and any(c.scope for c in self._first_word_cues(words[i]))
+                    if scope or getattr(cue, "scope", ""):
+                        flags[i] |= SCOPE_WORD
+                    codes[i] = known[words[i]] = flags[i] | self._cue_number(cue) << CUE_SHIFT
+        return codes
+
+    def _cue_number(self, cue: object) -> int:
+        """The number of a cue (or None, NAME, PHRASE) in :attr:`cue_table`, adding it if new."""
+        if cue is None:
+            return 0
+        if cue is NAME:
+            return NAME_CODE
+        if cue is PHRASE:
+            return PHRASE_CODE
+        number = self._cue_numbers.get(id(cue))
+        if number is None:
+            number = self._cue_numbers[id(cue)] = len(self.cue_table)
+            self.cue_table.append(cue)
+        return number
+
+    def flags_of(self, words: list[str]) -> list[int]:
+        """:meth:`context_of` of every word, in one pass run in C (``map``) over the per-word cache;
+        only words never seen before are classified in Python."""
+        flags = list(map(self._contexts.get, words))
+        if None in flags:
+            context_of = self.context_of
+            for i, found in enumerate(flags):
+                if found is None:
+                    flags[i] = context_of(words[i])
         return flags
 
     def announces_place(self, token: str) -> bool:
@@ -415,6 +488,13 @@ class Lexicon:
                     cues[i] = single[words[i]] = self._classify(words[i])
         return cues
 
+    def is_cue(self, word: str) -> bool:
+        """Whether a word is (or starts) a cue."""
+        found = self.single_word_cues.get(word, UNKNOWN)
+        if found is UNKNOWN:
+            found = self.cues_of([word])[0]
+        return bool(found)
+
     def _classify(self, word: str) -> object:
         if word[0] == "\x00":
             return NAME
@@ -424,7 +504,25 @@ class Lexicon:
         return candidates[0] if candidates else None
 
     def cue_at(self, tokens: list[str], index: int) -> Cue | None:
-        """The cue that starts at ``tokens[index]``, if any (longer phrases first, then conflict)."""
+        """The cue that starts at ``tokens[index]``, if any (longer phrases first, then conflict).
+
+        Remembered per run of words as long as the longest phrase the first word may start (قصف جوي،
+        القوات الحكومية): news repeats them, and matching a phrase word by word costs microseconds.
+        """
+        token = tokens[index]
+        span = self._spans.get(token)
+        if span is None:
+            span = self._spans[token] = max(len(cue.words) for cue in self._first_word_cues(token))
+        key = tuple(tokens[index : index + span])
+        found = self._phrases.get(key, UNKNOWN)
+        if found is UNKNOWN:
+            if len(self._phrases) > WORD_CACHE_LIMIT:
+                self._phrases.clear()
+                self._spans.clear()
+            found = self._phrases[key] = self._match_phrase(tokens, index)
+        return found
+
+    def _match_phrase(self, tokens: list[str], index: int) -> Cue | None:
         candidates = self._first_word_cues(tokens[index])
         for cue in candidates:
             if len(cue.words) == 1:

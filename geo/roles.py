@@ -35,28 +35,37 @@ A name after a topic or partner word (حول، بشأن، مع ...) or after a n
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
+from functools import reduce
+from itertools import compress, repeat
+from operator import and_, attrgetter, or_
 
 from geo.arabic import char_table, positions_of
 from geo.lexicon import (
     APPOSITIVE_WORD,
+    BREAK_WORD,
     CLAUSE_WORD,
+    CUE_BITS,
+    CUE_SHIFT,
+    DASH_BREAK,
     DEPARTURE_WORD,
     DESTINATION_WORD,
+    HARD_BREAK,
     HOST_WORD,
     LIST_WORD,
-    NAME,
+    NAME_CODE,
     NOT_EVENT_WORD,
     ORIGIN_WORD,
     PARTNER_WORD,
-    PHRASE,
+    PHRASE_CODE,
     PLACE_WORD,
     REFERENCE_WORD,
     REFUGE_WORD,
+    SCOPE_WORD,
     SETTLEMENT_WORD,
     SITUATION_WORD,
+    SOFT_BREAK,
     TOPIC_WORD,
     TRIGGER_WORD,
     Cue,
@@ -76,14 +85,20 @@ SOFT_BREAKS = frozenset("،,–—-")
 #: ... and after which a short clause of names and locatives sets the scene for the next: a comma
 #: (وفي حلب، قتل ...), not a dash, after which names are a dateline (حلب – تجدد القصف ...).
 SCENE_BREAKS = frozenset("،,")
+#: Dashes that break a clause (a hyphen only between spaces: أرض-أرض is one word).
+DASHES = frozenset("–—-")
+#: The tokens of soft breaks in a document's words.
+SOFT_TOKENS = frozenset({SOFT_BREAK, DASH_BREAK})
+#: Break character -> its token.
+_TOKENS = {
+    mark: SOFT_BREAK if mark in SCENE_BREAKS else DASH_BREAK if mark in DASHES else HARD_BREAK
+    for mark in CLAUSE_PUNCTUATION + "-"
+}
 #: A clause of locatives and names that ends in a comma is read with the next clause ...
 #: ... when it has at most this many words (وفي حي السكري والكلاسة).
 SCENE_WORDS = 6
 #: Words after which a place is what talks are about, or who they are with.
 ABOUT = TOPIC_WORD | PARTNER_WORD
-#: Stands for a comma inside a clause read across it: neither a cue nor a name (the masked text has
-#: no punctuation, so no word of it can be this).
-COMMA = "،"
 #: Segment kinds: a clause of its own, the continuation of a list, an appositive or relative clause.
 PLAIN, LIST, APPOSITIVE = 0, 1, 2
 #: A list segment's first name is at most this many words in (والكلاسة; ومحيط دوار الجندول; وعلى
@@ -105,6 +120,7 @@ CONTAINING = frozenset({"في", "وفي", "داخل"})
 #: Events that say only that there was harm or fighting: the event of a list is taken from the
 #: nearest cue that names a kind, when one is in reach (قتل مدنيان بقذائف أصابت عربين: shelling).
 GENERIC_EVENTS = frozenset({"", "casualties", "fighting"})
+_NORM_START, _ID = attrgetter("norm_start"), attrgetter("id")
 #: The event of a conflict list when no cue in reach names one.
 DEFAULT_EVENT = "fighting"
 
@@ -172,20 +188,21 @@ def assign_roles(
 
     ``masked`` is :func:`~geo.recognize.mask_names` of ``matches`` over ``scan`` when the caller
     has it. Only the clauses that hold a name are visited (found by bisection from the names, not
-    by walking every clause); each is split into words once and each word looked up as a cue once,
-    however many names share the clause.
+    by walking every clause); each is split into words once and each word looked up once (its cue
+    and context flags, in C), however many names share the clause.
     """
     if masked is None:
         masked = mask_names(matches, scan)
     breaks = clause_breaks(matches, folded, scan)
+    #: The token of each break: a full stop and the like, a comma, or a dash.
+    marks = list(map(_TOKENS.__getitem__, map(folded.__getitem__, breaks)))
     decisions: list[RoleDecision] = []
     if len(_DECISIONS) > 10_000:
         _DECISIONS.clear()  # lexicons loaded again and again (tests, notebooks) leave old cues here
     count = len(matches)
-    starts = [m.norm_start for m in matches]
     index = 0
     while index < count:
-        words, glue, clause_end = _clause(index, matches, starts, breaks, folded, masked, lexicon)
+        words, glue, clause_end = _clause(index, matches, breaks, marks, masked, lexicon)
         decided = _decide_clause(words, glue, index, clause_end, matches, entries, folded, masked, lexicon, decisions)
         if decided == index:
             # Cannot happen (a name lies inside the clause found for it); if it ever did, give the
@@ -197,63 +214,66 @@ def assign_roles(
 
 
 def _clause(
-    index: int,
-    matches: Sequence[Match],
-    starts: list[int],
-    breaks: list[int],
-    folded: str,
-    masked: str,
-    lexicon: Lexicon,
+    index: int, matches: Sequence[Match], breaks: list[int], marks: list[str], masked: str, lexicon: Lexicon
 ) -> tuple[list[str], list[tuple[int, int]], int]:
     """The words of the clause that holds ``matches[index]``, read across the commas the module
-    docstring names (a :data:`COMMA` word stands for each), the word ranges that only join names
-    (an appositive clause; the words that lead a list segment to its first name), and where the
-    clause ends in ``folded``."""
+    docstring names (the comma's token stands between the segments), the word ranges that only join
+    names (an appositive clause; the words that lead a list segment to its first name), and where
+    the clause ends in the text."""
     total = len(breaks)
     k = bisect_left(breaks, matches[index].norm_start)
     start = breaks[k - 1] + 1 if k else 0
     end = breaks[k] if k < total else len(masked)
     words = masked[start:end].split()
-    kind, lead = _segment_kind(words, lexicon)
-    glue: list[tuple[int, int]] = [(0, lead)] if lead else []
-    back = k
-    while kind != PLAIN and back and k - back < BACK_SEGMENTS and folded[breaks[back - 1]] in SOFT_BREAKS:
-        # A list or appositive segment after a comma goes on with the segments before it that hold no
-        # name (else their clause would have taken this segment in): تعرضت أحياء لقصف، ومنها ...;
-        # أصابت قذائف، خلال صلاة التراويح، مسجد الحسامي
-        before_start = breaks[back - 2] + 1 if back >= 2 else 0
-        if index and matches[index - 1].norm_start >= before_start:
-            break
-        before = masked[before_start : breaks[back - 1]].split()
-        shift = len(before) + 1
-        glue = [(a + shift, b + shift) for a, b in glue]
-        words = [*before, COMMA, *words]
-        back -= 1
+    glue: list[tuple[int, int]] = []
+    if k and marks[k - 1] is not HARD_BREAK:
+        kind = _segment_kind(words, lexicon)[0]
+        back = k
+        while kind != PLAIN and back and k - back < BACK_SEGMENTS and marks[back - 1] is not HARD_BREAK:
+            # A list or appositive segment after a comma goes on with the segments before it that
+            # hold no name (else their clause would have taken this segment in): تعرضت أحياء لقصف،
+            # ومنها ...; أصابت قذائف، خلال صلاة التراويح، مسجد الحسامي. (The words that lead this
+            # segment to its first name need no glue: no name of the clause stands before them.)
+            before_start = breaks[back - 2] + 1 if back >= 2 else 0
+            if index and matches[index - 1].norm_start >= before_start:
+                break
+            words = [*masked[before_start : breaks[back - 1]].split(), marks[back - 1], *words]
+            back -= 1
+    elif k < total and marks[k] is not HARD_BREAK:
+        kind = -1  # found when needed
+    else:
+        return words, glue, end
     previous_kind = kind
-    while k < total and folded[breaks[k]] in SOFT_BREAKS:
+    while k < total and marks[k] is not HARD_BREAK:
         following_end = breaks[k + 1] if k + 1 < total else len(masked)
         following = masked[breaks[k] + 1 : following_end].split()
+        if not following:
+            k += 1
+            continue
         kind, lead = _segment_kind(following, lexicon)
         if kind == LIST and not lead:
             # A name with ف opens a clause of its own: وروسيا، فالولايات المتحدة تصر ...
-            first = bisect_left(starts, breaks[k] + 1)
+            first = bisect_left(matches, breaks[k] + 1, key=_NORM_START)
             if first < len(matches) and matches[first].clitic[:1] == "ف":
                 kind = PLAIN
-        comma = folded[breaks[k]] in SCENE_BREAKS
-        if not (
-            kind != PLAIN
-            or not following
-            or (comma and previous_kind == APPOSITIVE and not lexicon.context_of(following[0]) & CLAUSE_WORD)
-            or (comma and previous_kind == LIST and _opens_predicate(following[0], lexicon))
-            or (comma and _sets_the_scene(words, lexicon))
-        ):
-            break
-        words.append(COMMA)
+        if kind == PLAIN:
+            if marks[k] is not SOFT_BREAK:
+                break  # after a dash, only a list goes on (حلب – تجدد القصف: a dateline)
+            if previous_kind < 0:
+                previous_kind = _segment_kind(words, lexicon)[0]
+            if previous_kind == APPOSITIVE:
+                if lexicon.context_of(following[0]) & CLAUSE_WORD:
+                    break  # وكانت الرقة، معقل التنظيم، قد شهدت ...; not فيما، بينما ...
+            elif not (
+                (previous_kind == LIST and (following[0] in PREDICATE_PARTICLES or lexicon.is_cue(following[0])))
+                or _sets_the_scene(words, lexicon)
+            ):
+                break
+        words.append(marks[k])
         if lead:
             glue.append((len(words), len(words) + lead))
         words.extend(following)
-        if following:
-            previous_kind = kind
+        previous_kind = kind
         k += 1
     return words, glue, breaks[k] if k < total else len(masked)
 
@@ -263,12 +283,19 @@ def _segment_kind(words: list[str], lexicon: Lexicon) -> tuple[int, int]:
     number of words before its first name that only lead to it (for a list, at most
     :data:`LIST_LEAD`; for an appositive clause, all of them: الذي يعد من آخر معاقل التنظيم في
     الموصل)."""
+    word = words[0]
+    if word[0] == MASK:
+        return LIST, 0
     context_of = lexicon.context_of
+    flags = context_of(word)
+    if not flags & (LIST_WORD | PLACE_WORD):
+        return PLAIN, 0  # the common case: a clause that opens with a verb or a noun
     others = 0
     for i, word in enumerate(words[: LIST_LEAD + 1]):
-        if word[0] == MASK:
-            return LIST, i
-        flags = context_of(word)
+        if i:
+            if word[0] == MASK:
+                return LIST, i
+            flags = context_of(word)
         if (flags & APPOSITIVE_WORD and i < 2) or (not i and flags & TRIGGER_WORD and _is_definite(word)):
             # الواقعة بريف درعا، وهي بلدات ...، أحد أحياء حمص; or a definite place-type word in
             # apposition: فيينا، العاصمة النمساوية،
@@ -280,17 +307,11 @@ def _segment_kind(words: list[str], lexicon: Lexicon) -> tuple[int, int]:
             return APPOSITIVE, lead
         if not flags & (LIST_WORD | PLACE_WORD):
             others += 1
-            if not i or others > LIST_LEAD_OTHERS:
+            if others > LIST_LEAD_OTHERS:
                 return PLAIN, 0
     if not others and len(words) <= LIST_LEAD:
         return LIST, len(words)  # only list and place words (، عند أطرافها،): the list goes on past it
     return PLAIN, 0
-
-
-def _opens_predicate(word: str, lexicon: Lexicon) -> bool:
-    """The first word of a segment that goes on with the clause an appositive or a list interrupted:
-    a cue (لقصف عنيف، بقذائف) or قد."""
-    return word in PREDICATE_PARTICLES or bool(lexicon.cues_of([word])[0])
 
 
 def _sets_the_scene(words: list[str], lexicon: Lexicon) -> bool:
@@ -316,172 +337,228 @@ def _decide_clause(
 ) -> int:
     """Append the decisions of the names of one clause, from ``matches[index]`` on; return the index
     of the first name after the clause."""
-    context_of = lexicon.context_of
-    # Every word's cue in one pass with no Python code per word (masked names come out as NAME).
-    cues = lexicon.cues_of(words)
-    if PHRASE in cues:
-        for i, cue in enumerate(cues):
-            if cue is PHRASE:
-                cues[i] = lexicon.cue_at(words, i)
-    # Word position of each name of the clause (each name is one masked word, in the order of the
-    # matches; two names glued with no space between share one).
-    positions: list[int] = []
-    position = -1
-    end = index
-    count = len(matches)
-    while end < count and matches[end].norm_start < clause_end:
-        match = matches[end]
-        word_start = match.norm_start - len(match.clitic)
-        if positions and word_start > 0 and masked[word_start - 1] == MASK:
-            positions.append(position)
+    # Every word's context flags and cue number in one look-up each, in C; then the few words that
+    # are cues or names (their code has cue bits), in order.
+    flags = lexicon.read(words)
+    table = lexicon.cue_table
+    #: Word position -> the cue that starts there.
+    cues: dict[int, Cue] = {}
+    names: list[int] = []
+    for i in compress(range(len(flags)), map(and_, flags, repeat(CUE_BITS))):
+        number = flags[i] >> CUE_SHIFT
+        if number == NAME_CODE:
+            names.append(i)
+        elif number == PHRASE_CODE:
+            cue = lexicon.cue_at(words, i)
+            if cue is not None:
+                cues[i] = cue
         else:
-            try:
-                position = cues.index(NAME, position + 1)
-            except ValueError:
-                break  # cannot happen; if it did, the names left get no role (the caller)
-            positions.append(position)
-            if not entries[end].id:
+            cues[i] = table[number]
+    # Word position of each name of the clause: each name is one masked word, in the order of the
+    # matches; two names glued with no space between share one.
+    end = bisect_left(matches, clause_end, index, key=_NORM_START)
+    positions = names if len(names) == end - index else _glued_positions(matches, index, end, names, masked)
+    if not all(map(_ID, entries[index:end])):
+        for j in range(index, end):
+            if not entries[j].id:
                 # A name the gazetteer lacks that is a cue word (في كمين قرب درعا) reads as the cue.
-                cue = lexicon.cues_of([folded[word_start : match.norm_end]])[0]
+                match = matches[j]
+                cue = lexicon.cues_of([folded[match.norm_start - len(match.clitic) : match.norm_end]])[0]
                 if isinstance(cue, Cue):
-                    cues[position] = cue
-        end += 1
-    cue_positions = list(compress(range(len(cues)), cues))
-    dropped = False
-    for i in cue_positions:
-        flags = context_of(words[i - 1]) if i else 0
-        if flags & SETTLEMENT_WORD or (flags & TOPIC_WORD and cues[i].role == "conflict"):
-            cues[i] = None  # قرية الزيارة: a name; لبحث الهجوم: a subject of talks
-            dropped = True
-        elif cues[i].role == "conflict" and _names_no_event(words, i, context_of):
-            cues[i] = None  # أسلحة الدمار الشامل، الكارثة التي ضربت إندونيسيا
-            dropped = True
-    if dropped:
-        cue_positions = [i for i in cue_positions if cues[i] is not None]
-    # Lists: each name's first list-mate, then the cue of each list.
+                    cues[positions[j - index]] = cue
+        cues = dict(sorted(cues.items()))
+    if not cues:
+        # No cue: every name is only mentioned (a country or capital named for its government, or not).
+        for j in range(index, end):
+            entry = entries[j]
+            if (entry.feature == "country" or entry.capital) and not _stands_as_place(
+                matches[j], words, flags, positions[j - index], decisions, False, lexicon
+            ):
+                decisions.append(METONYMY)
+            else:
+                decisions.append(OTHER)
+        return end
+    cue_positions = list(cues)
+    # One OR of the clause's flags says which rules can apply at all: most clauses have no reference,
+    # origin or refuge word, and their names skip those checks.
+    present = reduce(or_, flags, 0)
+    if present & (SETTLEMENT_WORD | TOPIC_WORD | NOT_EVENT_WORD):
+        _drop_cues(cues, flags, present)
+        if len(cues) < len(cue_positions):
+            cue_positions = list(cues)
+    #: Last word of each cue of scope ``next`` -> where the cue starts.
+    scoped: dict[int, int] = {}
+    if present & SCOPE_WORD:
+        for i in cue_positions:
+            cue = cues[i]
+            if cue.scope:
+                scoped[i + len(cue.words) - 1] = i
+    # Lists: runs of names joined only by list words, each read with one cue.
     total = len(positions)
-    heads = list(range(total))
+    lists = []
+    first = 0
     for j in range(1, total):
-        if _linked(words, cues, glue, positions[j - 1], positions[j], context_of):
-            heads[j] = heads[j - 1]
-    lasts = heads[:]
-    for j in range(total - 1, -1, -1):
-        lasts[j] = positions[j] if j == total - 1 or heads[j + 1] != heads[j] else lasts[j + 1]
-    group_cues: dict[int, tuple[Cue | None, int]] = {}
-    #: Word position of the last name read as a topic of talks; the first name of a list whose names
-    #: are topics, or places people came from.
+        previous, position = positions[j - 1], positions[j]
+        # Adjacent names (حلب وإدلب) are one list, unless a name the gazetteer lacks is a cue.
+        if (position - previous > 1 or previous in cues or position in cues) and not _linked(
+            words, cues, glue, previous, position, flags
+        ):
+            lists.append((first, j - 1))
+            first = j
+    lists.append((first, total - 1))
+    references = present & REFERENCE_WORD
+    origins = present & (ORIGIN_WORD | DEPARTURE_WORD)
+    refuges = present & (REFUGE_WORD | DESTINATION_WORD)
+    length = len(words)
+    #: Word position of the last name read as a topic of talks.
     topical = -1
-    topical_list = origin_list = refuge_list = -1
-    for j in range(total):
-        match, entry, position = matches[index + j], entries[index + j], positions[j]
-        head = heads[j]
-        found = group_cues.get(head)
-        if found is None:
-            found = group_cues[head] = _list_cue(
-                words,
-                cues,
-                cue_positions,
-                positions[head],
-                lasts[j],
-                matches[index + head],
-                entries[index + head],
-                context_of,
-            )
-        cue, cue_position = found
-        government = entry.feature == "country" or entry.capital
-        diplomatic = cue is not None and cue.role == "diplomatic"
-        truce = cue is not None and cue.event == "agreement"
-        if head != j and _is_reference(words, position, entry, context_of):
-            decision = OTHER  # بلدة حريتان شمالي حلب: Aleppo only says where Hraytan is
-        elif (diplomatic or truce) and (
-            (topical_list == head and _conjoined(words, positions[j - 1], position, context_of))
-            or (
-                _is_topic(match, words, position, context_of, topical)
-                if diplomatic
-                else _is_party(words, position, context_of)
-            )
-        ):
-            decision = OTHER  # المباحثات حول سورية، لبحث الوضع في غزة: what the talks are about
-            topical, topical_list = position, head
-        elif (origin_list == head and _conjoined(words, positions[j - 1], position, context_of)) or _is_origin(
-            words, position, context_of, diplomatic
-        ):
-            decision = OTHER  # قوات قادمة من مصراتة، وفود من قطر والأردن: where they came from
-            origin_list = head
-        elif (
-            government
-            and not (
-                cue is not None
-                and cue_position < position
-                and position - cue_position <= cue.reach
-                and not (match.clitic[:1] == "و" and cue_position + len(cue.words) == position)
-            )
-            and not _stands_as_place(
-                match,
-                words,
-                position,
-                lexicon,
-                decisions,
-                head != j and _coordinated(words, positions[j - 1], position, entry, entries[index + j - 1]),
-            )
-        ):
-            decision = METONYMY
-        elif cue is None:
+    for head, last in lists:
+        cue, cue_position = _list_cue(
+            words, cues, cue_positions, positions[head], positions[last], 0, length, matches[index + head],
+            entries[index + head], flags, scoped,
+        )  # fmt: skip
+        if cue is None:
             decision = OTHER
-        elif cue.role == "conflict" and (
-            (refuge_list == head and _conjoined(words, positions[j - 1], position, context_of))
-            or _is_refuge(words, position, cue, context_of)
-        ):
-            decision = OTHER  # نزحوا إلى إدلب، وجدوا ملاذاً في الخالدية: a refuge, no fighting there
-            refuge_list = head
+            talks = False
         else:
-            event = _event(cue, cues, cue_positions, positions[head], lasts[j]) if cue.role == "conflict" else ""
+            event = (
+                _event(cue, cues, cue_positions, positions[head], positions[last], 0, length)
+                if cue.role == "conflict"
+                else ""
+            )
             decision = _DECISIONS.get((cue, event))
             if decision is None:
                 decision = _DECISIONS[(cue, event)] = RoleDecision(cue.role, cue.text, event=event)
-        decisions.append(decision)
-    return index + len(positions)
+            talks = cue.role == "diplomatic" or event == "agreement"
+        # Position of the name of this list from which the names joined to it by و and list adverbs
+        # take the reading of a topic of talks, a place people came from, or a refuge.
+        topical_list = origin_list = refuge_list = -1
+        for j in range(head, last + 1):
+            entry = entries[index + j]
+            government = entry.feature == "country" or entry.capital
+            if cue is None and not government:
+                decisions.append(OTHER)
+                continue
+            position = positions[j]
+            match = matches[index + j]
+            if references and head != j and _is_reference(words, position, entry, flags):
+                decisions.append(OTHER)  # بلدة حريتان شمالي حلب: Aleppo only says where Hraytan is
+            elif talks and (
+                (topical_list >= 0 and _conjoined(positions[j - 1], position, flags))
+                or (
+                    _is_topic(match, position, flags, topical)
+                    if decision.role == "diplomatic"
+                    else _is_party(position, flags)
+                )
+            ):
+                decisions.append(OTHER)  # المباحثات حول سورية، لبحث الوضع في غزة: what the talks are about
+                topical = topical_list = position
+            elif (origins or decision.role == "diplomatic") and (
+                (origin_list >= 0 and _conjoined(positions[j - 1], position, flags))
+                or _is_origin(words, position, flags, decision.role == "diplomatic")
+            ):
+                decisions.append(OTHER)  # قوات قادمة من مصراتة، وفود من قطر والأردن: where they came from
+                origin_list = position
+            elif (
+                government
+                and not (
+                    cue is not None
+                    and cue_position < position
+                    and position - cue_position <= cue.reach
+                    and not (match.clitic[:1] == "و" and cue_position + len(cue.words) == position)
+                )
+                and not _stands_as_place(
+                    match,
+                    words,
+                    flags,
+                    position,
+                    decisions,
+                    head != j and _coordinated(words, positions[j - 1], position, entry, entries[index + j - 1]),
+                    lexicon,
+                )
+            ):
+                decisions.append(METONYMY)
+            elif (
+                refuges
+                and decision.role == "conflict"
+                and (
+                    (refuge_list >= 0 and _conjoined(positions[j - 1], position, flags))
+                    or _is_refuge(words, position, cue, flags)
+                )
+            ):
+                decisions.append(OTHER)  # نزحوا إلى إدلب، وجدوا ملاذاً في الخالدية: a refuge, no fighting there
+                refuge_list = position
+            else:
+                decisions.append(decision)
+    return index + total
 
 
-def _names_no_event(words: list[str], i: int, context_of: Callable[[str], int]) -> bool:
-    """A conflict cue next to a word after which it names no event: weapons (أسلحة الدمار الشامل),
-    a disaster that struck (الزلزال الذي ضرب، ضربت عاصفة) — two words either side."""
-    return any(context_of(words[j]) & NOT_EVENT_WORD for j in range(max(0, i - 2), min(len(words), i + 2)) if j != i)
+def _glued_positions(matches: Sequence[Match], index: int, end: int, names: list[int], masked: str) -> list[int]:
+    """Word positions of names when two of them are glued into one masked word (روسياوإيران)."""
+    positions: list[int] = []
+    following = iter(names)
+    position = -1
+    for match in matches[index:end]:
+        word_start = match.norm_start - len(match.clitic)
+        if not (positions and word_start > 0 and masked[word_start - 1] == MASK):
+            position = next(following, None)
+            if position is None:
+                break  # cannot happen; if it did, the names left get no role (the caller)
+        positions.append(position)
+    return positions
+
+
+def _drop_cues(cues: dict[int, Cue], flags: list[int], present: int) -> None:
+    """Take out the cue words that are no cue here: one right after a settlement word is a name
+    (قرية الزيارة); a conflict cue after a topic word is the subject of talks (لبحث الهجوم), and one
+    within two words of a word like أسلحة or زلزال names no event (أسلحة الدمار الشامل، الكارثة التي
+    ضربت إندونيسيا). Only the few settlement, topic and such words are visited (found in C)."""
+    positions = range(len(flags))
+    if present & SETTLEMENT_WORD:
+        for i in compress(positions, map(and_, flags, repeat(SETTLEMENT_WORD))):
+            cues.pop(i + 1, None)
+    if present & TOPIC_WORD:
+        for i in compress(positions, map(and_, flags, repeat(TOPIC_WORD))):
+            cue = cues.get(i + 1)
+            if cue is not None and cue.role == "conflict":
+                del cues[i + 1]
+    if present & NOT_EVENT_WORD:
+        for i in compress(positions, map(and_, flags, repeat(NOT_EVENT_WORD))):
+            for j in range(i - 2, i + 3):
+                cue = cues.get(j)
+                if cue is not None and cue.role == "conflict":
+                    del cues[j]
 
 
 def _coordinated(words: list[str], previous: int, position: int, entry: Entry, previous_entry: Entry) -> bool:
     """Whether a country or capital listed after another name is a place by that alone: with no comma
     between (حلب ودمشق), or as its container (في المنامة، البحرين). After a comma a government is
     often the subject of a clause of its own (، وموسكو تنفي)."""
-    return COMMA not in words[previous:position] or (
+    return SOFT_TOKENS.isdisjoint(words[previous:position]) or (
         entry.feature == "country" and entry.country == previous_entry.country
     )
 
 
-def _conjoined(words: list[str], previous: int, position: int, context_of: Callable[[str], int]) -> bool:
+def _conjoined(previous: int, position: int, flags: list[int]) -> bool:
     """Whether only conjunctions and list adverbs (و، أو، كذلك، خاصة، a comma) stand between two names
     of a list: the second is another item of the same kind (حول سورية والعراق), not a place that
     contains or locates it (حول سورية ... في أستانا)."""
-    return all(
-        word is COMMA or context_of(word) & (LIST_WORD | PLACE_WORD) == LIST_WORD
-        for word in words[previous + 1 : position]
-    )
+    return all(flags[i] & (LIST_WORD | PLACE_WORD) == LIST_WORD for i in range(previous + 1, position))
 
 
 def _linked(
-    words: list[str], cues: list, glue: list[tuple[int, int]], left: int, right: int, context_of: Callable[[str], int]
+    words: list[str], cues: dict[int, Cue], glue: list[tuple[int, int]], left: int, right: int, flags: list[int]
 ) -> bool:
     """Whether two names of a clause belong to one list: only list words, commas and the words of an
     appositive clause (or of a list segment's lead) stand between them, and no cue (nor is either a cue:
     a name the gazetteer lacks may be one, في كمين قرب درعا)."""
-    if cues[left] or cues[right]:
+    if left in cues or right in cues:
         return False
     for i in range(left + 1, right):
-        if cues[i]:
+        if i in cues:
             return False
-        word = words[i]
-        if word is COMMA or context_of(word) & LIST_WORD or word.isdigit():
-            continue  # على بعد 50 كم شرق ...
+        if flags[i] & LIST_WORD or words[i].isdigit():
+            continue  # a list word, a comma (of the clause); a number: على بعد 50 كم شرق ...
         if not any(a <= i < b for a, b in glue):
             return False
     return True
@@ -489,40 +566,41 @@ def _linked(
 
 def _list_cue(
     words: list[str],
-    cues: list,
+    cues: dict[int, Cue],
     cue_positions: list[int],
     first: int,
     last: int,
+    start: int,
+    end: int,
     match: Match,
     entry: Entry,
-    context_of: Callable[[str], int],
+    flags: list[int],
+    scoped: dict[int, int],
 ) -> tuple[Cue | None, int]:
     """The cue of a list of names from word ``first`` to word ``last`` (``match`` and ``entry`` are its
     first name's): a cue of scope ``next`` right before it (عملية أستانا: not a country, whose
     إعلان is its government's announcement, nor after a preposition: جولة بجنوب أفريقيا), else the
     nearest cue within :data:`WINDOW` words before ``first`` or after ``last`` (the one before when
     أن stands between the list and the one after: it opens what someone said; conflict first on a
-    tie); and its position."""
-    end = first - 1
-    if end > 0 and context_of(words[end]) & TRIGGER_WORD:
-        end -= 1  # التقدم باتجاه قرية بيت شردق
-    for at in range(end, max(-1, end - 3), -1):
-        cue = cues[at]
-        if cue and at + len(cue.words) - 1 == end:
-            if cue.scope and entry.feature != "country" and not any(c in match.clitic for c in "بلك"):
-                return cue, at
-            break
+    tie); and its position. Only cues of the clause ``start:end`` count."""
+    if scoped:
+        ends = first - 1
+        if ends > start and flags[ends] & TRIGGER_WORD:
+            ends -= 1  # التقدم باتجاه قرية بيت شردق
+        at = scoped.get(ends, -1)
+        if at >= start and at in cues and entry.feature != "country" and not any(c in match.clitic for c in "بلك"):
+            return cues[at], at
     before = after = None
     before_at = after_at = -1
     k = bisect_left(cue_positions, first)
-    while k > 0 and first - cue_positions[k - 1] <= WINDOW:
+    while k > 0 and first - cue_positions[k - 1] <= WINDOW and cue_positions[k - 1] >= start:
         k -= 1
         if not cues[cue_positions[k]].scope:
             before_at = cue_positions[k]
             before = cues[before_at]
             break
     k = bisect_right(cue_positions, last)
-    while k < len(cue_positions) and cue_positions[k] - last <= WINDOW:
+    while k < len(cue_positions) and cue_positions[k] - last <= WINDOW and cue_positions[k] < end:
         at = cue_positions[k]
         k += 1
         if cues[at].scope:
@@ -533,7 +611,7 @@ def _list_cue(
             break
         after_at, after = at, cues[at]
         break
-    if after is not None and _interrupted(words, last, after_at, context_of):
+    if after is not None and _interrupted(words, last, after_at, flags):
         after = None
     if after is None:
         return before, before_at
@@ -547,7 +625,7 @@ def _list_cue(
     return after, after_at
 
 
-def _interrupted(words: list[str], last: int, at: int, context_of: Callable[[str], int]) -> bool:
+def _interrupted(words: list[str], last: int, at: int, flags: list[int]) -> bool:
     """Whether a cue after a list speaks of something else: أن (that) stands between them, and what
     follows is what someone said (وأضاف من حمص أن الخالدية تتعرض لقصف: Homs is where he spoke;
     but not بعد أن، قبل أن); or a word with و that is no list word, which opens a new predicate
@@ -556,12 +634,14 @@ def _interrupted(words: list[str], last: int, at: int, context_of: Callable[[str
         word = words[i]
         if word in COMPLEMENTIZERS and words[i - 1] not in TEMPORAL:
             return True
-        if word[0] == "و" and len(word) > 2 and not context_of(word) & (LIST_WORD | PLACE_WORD):
+        if word[0] == "و" and len(word) > 2 and not flags[i] & (LIST_WORD | PLACE_WORD):
             return True
     return False
 
 
-def _event(cue: Cue, cues: list, cue_positions: list[int], first: int, last: int) -> str:
+def _event(
+    cue: Cue, cues: dict[int, Cue], cue_positions: list[int], first: int, last: int, start: int, end: int
+) -> str:
     """The kind of event of a conflict list: its cue's, or, when that only says there was harm or
     fighting (قتلى، أصابت), the nearest conflict cue within :data:`WINDOW` words that names a kind."""
     if cue.event not in GENERIC_EVENTS:
@@ -570,7 +650,7 @@ def _event(cue: Cue, cues: list, cue_positions: list[int], first: int, last: int
     k = bisect_left(cue_positions, first)
     for at in cue_positions[max(0, k - 4) : k + 4]:
         other = cues[at]
-        if other.role != "conflict" or other.event in GENERIC_EVENTS:
+        if other.role != "conflict" or other.event in GENERIC_EVENTS or not start <= at < end:
             continue
         distance = first - at if at < first else at - last
         if distance < best_distance:
@@ -578,88 +658,88 @@ def _event(cue: Cue, cues: list, cue_positions: list[int], first: int, last: int
     return best or cue.event or DEFAULT_EVENT
 
 
-def _is_topic(match: Match, words: list[str], position: int, context_of: Callable[[str], int], topical: int) -> bool:
+def _is_topic(match: Match, position: int, flags: list[int], topical: int) -> bool:
     """The name is what talks are about, not where they are held: right after a topic or partner word
     (حول سورية، مع أميركا); after a noun for a state of affairs and في, with at most one place-type
     word between (الوضع في غزة، الأزمة في مدينة حلب); or coordinated with such a name (حول سورية
     والعراق)."""
     if not position:
         return False
-    if context_of(words[position - 1]) & ABOUT:
+    if flags[position - 1] & ABOUT:
         return True
     if topical == position - 1 and match.clitic[:1] == "و":
         return True
     i = position - 1
-    while i >= 0 and i >= position - 2 and context_of(words[i]) & PLACE_WORD:
+    while i >= 0 and i >= position - 2 and flags[i] & PLACE_WORD:
         i -= 1
-    return i >= 0 and i < position - 1 and bool(context_of(words[i]) & SITUATION_WORD)
+    return i >= 0 and i < position - 1 and bool(flags[i] & SITUATION_WORD)
 
 
-def _is_party(words: list[str], position: int, context_of: Callable[[str], int]) -> bool:
+def _is_party(position: int, flags: list[int]) -> bool:
     """A party to a truce, not its area: هدنة بين إسرائيل وحزب الله (the area is where it applies:
     خفض التصعيد في الغوطة)."""
-    return bool(position and context_of(words[position - 1]) & ABOUT)
+    return bool(position and flags[position - 1] & ABOUT)
 
 
-def _skip_back(words: list[str], position: int, context_of: Callable[[str], int], flag: int, most: int = 2) -> int:
+def _skip_back(flags: list[int], position: int, flag: int, most: int = 2) -> int:
     """The position of the first word before ``position`` that is not a ``flag`` word (at most
     ``most`` of them are skipped); -1 at the start of the clause."""
     i = position - 1
-    while i >= 0 and position - i <= most and context_of(words[i]) & flag:
+    while i >= 0 and position - i <= most and flags[i] & flag:
         i -= 1
     return i
 
 
-def _is_reference(words: list[str], position: int, entry: Entry, context_of: Callable[[str], int]) -> bool:
+def _is_reference(words: list[str], position: int, entry: Entry, flags: list[int]) -> bool:
     """A place after a direction or distance word that only locates a name before it (مورك إلى الجنوب
     من خان شيخون، على بعد 50 كم شرق دير الزور, الشفاء المحاذي لحي الزنجيلي). Not with في before the
     direction (في شرق صنعاء: the event is in it), nor a country or province, which a direction
     divides rather than points from (شمال غرب سوريا)."""
     if entry.feature in ("country", "admin1", "region", "continent"):
         return False
-    i = _skip_back(words, position, context_of, TRIGGER_WORD)
+    i = _skip_back(flags, position, TRIGGER_WORD)
     if i >= 0 and words[i] in ("من", "عن"):
         i -= 1
-    if i < 0 or not context_of(words[i]) & REFERENCE_WORD:
+    if i < 0 or not flags[i] & REFERENCE_WORD:
         return False
-    while i > 0 and context_of(words[i - 1]) & REFERENCE_WORD:
+    while i > 0 and flags[i - 1] & REFERENCE_WORD:
         i -= 1
     return not (i > 0 and words[i - 1] in CONTAINING)
 
 
-def _is_origin(words: list[str], position: int, context_of: Callable[[str], int], diplomatic: bool) -> bool:
+def _is_origin(words: list[str], position: int, flags: list[int], diplomatic: bool) -> bool:
     """Where people or forces come from: قوات قادمة من مدينة مصراتة، وفود من قطر، مقاتلي الزنتان; and,
     for talks, any place after من (الدبلوماسيين من أوروبا), or one left or gone back to (غادر
     الوفد سوتشي عائداً إلى أنقرة): a venue is where talks are, not whence or whither."""
-    i = _skip_back(words, position, context_of, TRIGGER_WORD)
+    if not position or not flags[position - 1] & (TRIGGER_WORD | ORIGIN_WORD | PLACE_WORD):
+        return False  # the common case: none of these before the name
+    i = _skip_back(flags, position, TRIGGER_WORD)
     if i >= 0 and words[i] == "من":
         if diplomatic:
             return True
         i -= 1
     if i < 0:
         return False
-    flags = context_of(words[i])
-    if diplomatic and flags & PLACE_WORD and i:
-        flags = context_of(words[i - 1])  # عائداً إلى أنقرة، للعودة إلى الولايات المتحدة
-    return bool(flags & ORIGIN_WORD or (diplomatic and flags & DEPARTURE_WORD))
+    found = flags[i]
+    if diplomatic and found & PLACE_WORD and i:
+        found = flags[i - 1]  # عائداً إلى أنقرة، للعودة إلى الولايات المتحدة
+    return bool(found & ORIGIN_WORD or (diplomatic and found & DEPARTURE_WORD))
 
 
-def _is_refuge(words: list[str], position: int, cue: Cue, context_of: Callable[[str], int]) -> bool:
+def _is_refuge(words: list[str], position: int, cue: Cue, flags: list[int]) -> bool:
     """Where displaced people went or shelter (rule 2): after a refuge word (وجدوا ملاذاً في
     الخالدية، النازحين في عرسال), or after إلى/نحو in a clause of displacement (نزحوا إلى إدلب)."""
-    i = _skip_back(words, position, context_of, PLACE_WORD)
+    i = _skip_back(flags, position, PLACE_WORD)
     if i < 0 or (i < position - 1 and words[i + 1] in ("من", "ومن")):
         return False  # فروا من حمص: the place fled from is a conflict location
-    flags = context_of(words[i])
-    if flags & REFUGE_WORD:
+    if flags[i] & REFUGE_WORD:
         return True
     if cue.event != "displacement":
         return False
     for i in range(position - 1, max(-1, position - 4), -1):  # نزوح نحو البلدات المجاورة
-        flags = context_of(words[i])
-        if flags & DESTINATION_WORD:
+        if flags[i] & DESTINATION_WORD:
             return True
-        if not flags & LIST_WORD:
+        if flags[i] & (LIST_WORD | BREAK_WORD) != LIST_WORD:
             break
     return False
 
@@ -667,10 +747,11 @@ def _is_refuge(words: list[str], position: int, cue: Cue, context_of: Callable[[
 def _stands_as_place(
     match: Match,
     words: list[str],
+    flags: list[int],
     position: int,
-    lexicon: Lexicon,
     decisions: list[RoleDecision],
     listed: bool,
+    lexicon: Lexicon,
 ) -> bool:
     """True when a country or capital is used as a place rather than for its government."""
     if "ب" in match.clitic:
@@ -680,7 +761,7 @@ def _stands_as_place(
     following = position + 1
     if following < len(words) and words[following] in PREDICATE_PARTICLES:
         following += 1
-    if following < len(words) and lexicon.context_of(words[following]) & HOST_WORD:
+    if following < len(words) and flags[following] & HOST_WORD:
         return True  # وكانت أستانا قد استضافت: the subject of a verb of places
     if position == 0:
         return False
@@ -688,7 +769,7 @@ def _stands_as_place(
     if word[0] == MASK:
         # Coordination (موسكو وواشنطن): the second name shares the first one's reading.
         return match.clitic[:1] in ("و", "ف") and bool(decisions) and not decisions[-1].metonymy
-    if lexicon.context_of(word) & (PLACE_WORD | HOST_WORD):
+    if flags[position - 1] & (PLACE_WORD | HOST_WORD):
         return True
     # A place-type word and an adjective of it before the name: في العاصمة الكازاخية أستانا.
     return position >= 2 and _is_adjective(word) and bool(lexicon.trigger_features(words[position - 2]))

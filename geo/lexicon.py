@@ -92,8 +92,11 @@ CLAUSE_WORD = 16384
 DEPARTURE_WORD = 32768
 #: ... a clause break (one of the tokens below).
 BREAK_WORD = 65536
-#: ... (set by :meth:`Lexicon.read`) a cue of scope ``next``, or the first word of a phrase that may be.
+#: ... (set by :meth:`Lexicon.read`) a cue of scope ``next``, or the first word of a phrase that may be one.
 SCOPE_WORD = 131072
+#: ... a sight (جامع، كنيسة، متحف): a place after it is where the sight is, not a venue of talks
+#: before it (زار الوفد جامع ابن طولون في القاهرة).
+SIGHT_WORD = 262144
 #: :meth:`Lexicon.read` puts a word's cue number above its flags: ``code >> CUE_SHIFT``.
 CUE_SHIFT = 20
 CUE_BITS = -1 << CUE_SHIFT
@@ -114,6 +117,7 @@ CONTEXT_KINDS = {
     "not_event": NOT_EVENT_WORD,
     "clause": CLAUSE_WORD,
     "departure": DEPARTURE_WORD,
+    "sight": SIGHT_WORD,
 }
 #: Tokens the role stage puts in a document's words for its clause breaks (the masked text it
 #: splits has no punctuation left, so no word of a text can be one): a full stop and the like; a
@@ -169,8 +173,13 @@ class Cue:
     #: For a conflict cue: the kind of event it names (``event`` column, a label of ``events.csv``).
     event: str = ""
     #: ``next``: the cue names only the place right after it (عملية أستانا، بيان جنيف: a process named
-    #: after its venue); empty: any place of its clause within :data:`geo.roles.WINDOW` words.
+    #: after its venue); ``after``: only places after it (وقف إطلاق النار في إدلب: the area of a
+    #: truce, not who called for it before); empty: any place of its clause within
+    #: :data:`geo.roles.WINDOW` words.
     scope: str = ""
+    #: ``match`` is ``word``: the first word only as written, with no clitic taken off (فرت: fled;
+    #: وفرت is "provided").
+    raw: bool = False
 
 
 @lru_cache(maxsize=50_000)
@@ -229,6 +238,7 @@ class Lexicon:
     #: Folded names that are also common words: reported only with evidence (see ambiguous_names.txt).
     ambiguous: frozenset[str] = frozenset()
     _exact: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
+    _raw: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
     _prefix: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
     _longest: int = 0
     _cache: dict[str, tuple[Cue, ...]] = field(default_factory=dict, repr=False)
@@ -263,8 +273,8 @@ class Lexicon:
                 if not words:
                     raise GeoError(f"{path}:{line}: empty cue")
                 match = (row.get("match") or "prefix").strip()
-                if match not in ("prefix", "exact", "phrase"):
-                    raise GeoError(f"{path}:{line}: match {match!r} must be prefix, exact or phrase")
+                if match not in ("prefix", "exact", "word", "phrase"):
+                    raise GeoError(f"{path}:{line}: match {match!r} must be prefix, exact, word or phrase")
                 reach_text = (row.get("reach") or "").strip()
                 if reach_text and not (reach_text.isdigit() and 0 < int(reach_text) <= 12):
                     raise GeoError(f"{path}:{line}: reach {reach_text!r} must be a number of words from 1 to 12")
@@ -275,9 +285,20 @@ class Lexicon:
                 if event and event not in events:
                     raise GeoError(f"{path}:{line}: unknown event {event!r} (the labels are in {DATA / 'events.csv'})")
                 scope = (row.get("scope") or "").strip()
-                if scope not in ("", "next"):
-                    raise GeoError(f"{path}:{line}: scope {scope!r} must be empty or next")
-                lexicon.cues.append(Cue(role, words, match == "exact", row["cue"].strip(), reach, event, scope))
+                if scope not in ("", "next", "after"):
+                    raise GeoError(f"{path}:{line}: scope {scope!r} must be empty, next or after")
+                lexicon.cues.append(
+                    Cue(
+                        role,
+                        words,
+                        match in ("exact", "word"),
+                        row["cue"].strip(),
+                        reach,
+                        event,
+                        scope,
+                        match == "word",
+                    )
+                )
         triggers: dict[str, tuple[str, ...]] = {}
         locatives: set[str] = set()
         kinds: dict[str, int] = {}
@@ -414,8 +435,8 @@ class Lexicon:
             for i, code in enumerate(codes):
                 if code == -1:
                     cue = cues[i]
-                    scope = cue is PHRASE and any(c.scope for c in self._first_word_cues(words[i]))
-                    if scope or getattr(cue, "scope", ""):
+                    scope = cue is PHRASE and any(c.scope == "next" for c in self._first_word_cues(words[i]))
+                    if scope or getattr(cue, "scope", "") == "next":
                         flags[i] |= SCOPE_WORD
                     codes[i] = known[words[i]] = flags[i] | self._cue_number(cue) << CUE_SHIFT
         return codes
@@ -457,10 +478,11 @@ class Lexicon:
             return cached
         if not self._exact:
             for cue in self.cues:
-                table = self._exact if cue.exact else self._prefix
+                table = self._raw if cue.raw else self._exact if cue.exact else self._prefix
                 table.setdefault(cue.words[0], []).append(cue)
+            self._exact.setdefault("", [])  # built
             self._longest = max((len(w) for w in self._prefix), default=0)
-        found: list[Cue] = []
+        found: list[Cue] = list(self._raw.get(token, ()))
         for form in word_forms(token):
             found.extend(self._exact.get(form, ()))
             for size in range(2, min(len(form), self._longest) + 1):

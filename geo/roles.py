@@ -64,6 +64,7 @@ from geo.lexicon import (
     REFUGE_WORD,
     SCOPE_WORD,
     SETTLEMENT_WORD,
+    SIGHT_WORD,
     SITUATION_WORD,
     SOFT_BREAK,
     TOPIC_WORD,
@@ -106,6 +107,10 @@ PLAIN, LIST, APPOSITIVE = 0, 1, 2
 LIST_LEAD = 6
 #: ... of which at most this many are not list or place words (ومواقع للحرس الجمهوري في أرحب).
 LIST_LEAD_OTHERS = 2
+#: How many words an appositive word (الواقعة، التي تقع) may stand before a direction.
+APPOSITIVE_REACH = 3
+#: How many words before a name إلى or نحو makes it a destination of the displaced.
+DESTINATION_REACH = 6
 #: How many segments with no name before it a list or appositive segment goes back over.
 BACK_SEGMENTS = 2
 #: Particles that open the predicate of a clause interrupted by an appositive (وكانت الرقة، معقل
@@ -237,7 +242,10 @@ def _clause(
             before_start = breaks[back - 2] + 1 if back >= 2 else 0
             if index and matches[index - 1].norm_start >= before_start:
                 break
-            words = [*masked[before_start : breaks[back - 1]].split(), marks[back - 1], *words]
+            before = masked[before_start : breaks[back - 1]].split()
+            if not before or (back == k and not _goes_on(before[-1], words, lexicon)):
+                break
+            words = [*before, marks[back - 1], *words]
             back -= 1
     elif k < total and marks[k] is not HARD_BREAK:
         kind = -1  # found when needed
@@ -251,6 +259,8 @@ def _clause(
             k += 1
             continue
         kind, lead = _segment_kind(following, lexicon)
+        if kind == LIST and not _goes_on(words[-1], following, lexicon):
+            kind = PLAIN
         if kind == LIST and not lead:
             # A name with ف opens a clause of its own: وروسيا، فالولايات المتحدة تصر ...
             first = bisect_left(matches, breaks[k] + 1, key=_NORM_START)
@@ -289,6 +299,8 @@ def _segment_kind(words: list[str], lexicon: Lexicon) -> tuple[int, int]:
     context_of = lexicon.context_of
     flags = context_of(word)
     if not flags & (LIST_WORD | PLACE_WORD):
+        if not flags and _unknown_lead(words, lexicon):
+            return _segment_after_lead(words, lexicon)
         return PLAIN, 0  # the common case: a clause that opens with a verb or a noun
     others = 0
     for i, word in enumerate(words[: LIST_LEAD + 1]):
@@ -312,6 +324,48 @@ def _segment_kind(words: list[str], lexicon: Lexicon) -> tuple[int, int]:
     if not others and len(words) <= LIST_LEAD:
         return LIST, len(words)  # only list and place words (، عند أطرافها،): the list goes on past it
     return PLAIN, 0
+
+
+def _goes_on(last: str, segment: list[str], lexicon: Lexicon) -> bool:
+    """Whether a list segment that opens with a word the gazetteer lacks goes on from the segment
+    whose last word is ``last``: only after a name or a list item (، والقاطرجي وباب النيرب), not
+    after a clause of its own (خوفاً من هجوم، وأغلق مطار جون كينيدي؛ جرائم حرب، ودعا روسيا)."""
+    if segment[0][0] == MASK or len(segment) == 1 or lexicon.context_of(segment[0]):
+        return True  # a name, a list or place word, or a word alone between commas (داعل، إبطع، وصيدا)
+    ending = lexicon.context_of(last)
+    return (
+        last[0] == MASK
+        or ending & (LIST_WORD | PLACE_WORD) == LIST_WORD
+        or (not ending and last[0] == "و" and not lexicon.is_cue(last))
+    )
+
+
+def _unknown_lead(words: list[str], lexicon: Lexicon) -> bool:
+    """A segment that opens with a list item the gazetteer lacks: an unknown word alone between two
+    commas (داعل، إبطع، وصيدا), or one with و followed by a name or a list word (، والقاطرجي وباب
+    النيرب؛ ، والمعادي كذلك،)."""
+    if len(words) == 1:
+        return not lexicon.is_cue(words[0])
+    i = 0
+    while i < len(words) and i <= LIST_LEAD and not lexicon.is_cue(words[i]):
+        if not _is_unknown_with_and(words[i], lexicon.context_of(words[i])):
+            break
+        i += 1  # a run of them: والأنصاري والسكري والأحمدية وكرم الطراب
+    return i > 0 and (
+        i == len(words) or words[i][0] == MASK or lexicon.context_of(words[i]) & (LIST_WORD | PLACE_WORD) == LIST_WORD
+    )
+
+
+def _segment_after_lead(words: list[str], lexicon: Lexicon) -> tuple[int, int]:
+    """The kind of a segment whose first word is a list item the gazetteer lacks: a list, led by the
+    words up to its first name (all of it when it names none: ، والمعادي كذلك،)."""
+    for i, word in enumerate(words[1 : LIST_LEAD + 1], start=1):
+        if word[0] == MASK:
+            return LIST, i
+        flags = lexicon.context_of(word)
+        if not flags & LIST_WORD and not _is_unknown_with_and(word, flags):
+            return PLAIN, 0
+    return (LIST, len(words)) if len(words) <= LIST_LEAD else (PLAIN, 0)
 
 
 def _sets_the_scene(words: list[str], lexicon: Lexicon) -> bool:
@@ -391,7 +445,7 @@ def _decide_clause(
     if present & SCOPE_WORD:
         for i in cue_positions:
             cue = cues[i]
-            if cue.scope:
+            if cue.scope == "next":
                 scoped[i + len(cue.words) - 1] = i
     # Lists: runs of names joined only by list words, each read with one cue.
     total = len(positions)
@@ -441,7 +495,7 @@ def _decide_clause(
                 continue
             position = positions[j]
             match = matches[index + j]
-            if references and head != j and _is_reference(words, position, entry, flags):
+            if references and _is_reference(words, position, entry, flags, head != j):
                 decisions.append(OTHER)  # بلدة حريتان شمالي حلب: Aleppo only says where Hraytan is
             elif talks and (
                 (topical_list >= 0 and _conjoined(positions[j - 1], position, flags))
@@ -557,11 +611,31 @@ def _linked(
     for i in range(left + 1, right):
         if i in cues:
             return False
-        if flags[i] & LIST_WORD or words[i].isdigit():
+        if flags[i] & LIST_WORD or words[i].isdigit() or _unknown_item(words, flags, i):
             continue  # a list word, a comma (of the clause); a number: على بعد 50 كم شرق ...
         if not any(a <= i < b for a, b in glue):
             return False
     return True
+
+
+def _unknown_item(words: list[str], flags: list[int], i: int) -> bool:
+    """An unknown word with و (no cue, no context word, no name) followed by a name, a list adverb
+    (كذلك، أيضاً), a comma or the end of the clause: an item of a list that the gazetteer lacks
+    (والقاطرجي وباب النيرب؛ والمعادي كذلك،), which keeps the list together rather than breaking it.
+    Not one followed by a preposition: وأفضى إلى ...، وساعد في ... are verbs."""
+    following = i
+    while following < len(words) and _is_unknown_with_and(words[following], flags[following]):
+        following += 1  # a run of them: والأنصاري والسكري والأحمدية وكرم الطراب
+    return following > i and (
+        following == len(words)
+        or words[following][0] == MASK
+        or flags[following] & (LIST_WORD | PLACE_WORD) == LIST_WORD
+    )
+
+
+def _is_unknown_with_and(word: str, flags: int) -> bool:
+    """A word with و that is no cue, name or context word."""
+    return not flags and len(word) > 2 and word[0] == "و"
 
 
 def _list_cue(
@@ -580,9 +654,9 @@ def _list_cue(
     """The cue of a list of names from word ``first`` to word ``last`` (``match`` and ``entry`` are its
     first name's): a cue of scope ``next`` right before it (عملية أستانا: not a country, whose
     إعلان is its government's announcement, nor after a preposition: جولة بجنوب أفريقيا), else the
-    nearest cue within :data:`WINDOW` words before ``first`` or after ``last`` (the one before when
-    أن stands between the list and the one after: it opens what someone said; conflict first on a
-    tie); and its position. Only cues of the clause ``start:end`` count."""
+    nearest cue within :data:`WINDOW` words before ``first`` or after ``last`` (conflict first on a
+    tie; not one after a word that interrupts, see :func:`_interrupted`, nor talks before a sight that
+    was visited: زار الوفد جامعاً في القاهرة); and its position. Only cues of the clause ``start:end`` count."""
     if scoped:
         ends = first - 1
         if ends > start and flags[ends] & TRIGGER_WORD:
@@ -595,7 +669,7 @@ def _list_cue(
     k = bisect_left(cue_positions, first)
     while k > 0 and first - cue_positions[k - 1] <= WINDOW and cue_positions[k - 1] >= start:
         k -= 1
-        if not cues[cue_positions[k]].scope:
+        if cues[cue_positions[k]].scope != "next":
             before_at = cue_positions[k]
             before = cues[before_at]
             break
@@ -613,6 +687,12 @@ def _list_cue(
         break
     if after is not None and _interrupted(words, last, after_at, flags):
         after = None
+    if (
+        before is not None
+        and before.role == "diplomatic"
+        and any(flags[i] & SIGHT_WORD for i in range(before_at, first))
+    ):
+        before = None  # زار الوفد جامع ابن طولون في القاهرة: a mosque visited, not talks held in Cairo
     if after is None:
         return before, before_at
     if before is None:
@@ -634,7 +714,12 @@ def _interrupted(words: list[str], last: int, at: int, flags: list[int]) -> bool
         word = words[i]
         if word in COMPLEMENTIZERS and words[i - 1] not in TEMPORAL:
             return True
-        if word[0] == "و" and len(word) > 2 and not flags[i] & (LIST_WORD | PLACE_WORD):
+        if (
+            word[0] == "و"
+            and len(word) > 2
+            and not flags[i] & (LIST_WORD | PLACE_WORD)
+            and not _unknown_item(words, flags, i)
+        ):
             return True
     return False
 
@@ -690,11 +775,16 @@ def _skip_back(flags: list[int], position: int, flag: int, most: int = 2) -> int
     return i
 
 
-def _is_reference(words: list[str], position: int, entry: Entry, flags: list[int]) -> bool:
+def _is_reference(words: list[str], position: int, entry: Entry, flags: list[int], listed: bool) -> bool:
     """A place after a direction or distance word that only locates a name before it (مورك إلى الجنوب
     من خان شيخون، على بعد 50 كم شرق دير الزور, الشفاء المحاذي لحي الزنجيلي). Not with في before the
     direction (في شرق صنعاء: the event is in it), nor a country or province, which a direction
-    divides rather than points from (شمال غرب سوريا)."""
+    divides rather than points from (شمال غرب سوريا).
+
+    The name located is the one before in the same list (``listed``), or, when the gazetteer lacks
+    it, an unknown word right before the appositive phrase that holds the direction (عمارات
+    «الخلاطات» الواقعة جنوبي طرابلس; الملاح، التي تقع إلى الشمال من حلب). With no such name the
+    place is the only locator of the event and takes its role (قصفت الطائرات بلدة شمال حلب)."""
     if entry.feature in ("country", "admin1", "region", "continent"):
         return False
     i = _skip_back(flags, position, TRIGGER_WORD)
@@ -702,9 +792,30 @@ def _is_reference(words: list[str], position: int, entry: Entry, flags: list[int
         i -= 1
     if i < 0 or not flags[i] & REFERENCE_WORD:
         return False
-    while i > 0 and flags[i - 1] & REFERENCE_WORD:
+    while i > 0 and (flags[i - 1] & REFERENCE_WORD or _is_distance(words[i - 1])):
         i -= 1
-    return not (i > 0 and words[i - 1] in CONTAINING)
+    if i > 0 and words[i - 1] in CONTAINING:
+        return False
+    if listed:
+        return True
+    # The appositive phrase and the word before it: a definite place-type word (البلدة التي تبعد)
+    # and a comma stand between a name and its appositive.
+    j = i - 1
+    while j >= 0 and i - j <= APPOSITIVE_REACH and not flags[j] & APPOSITIVE_WORD:
+        j -= 1
+    if j < 0 or i - j > APPOSITIVE_REACH:
+        if not flags[i] & APPOSITIVE_WORD:  # المحاذي، القريبة: the word itself describes what is before it
+            return False
+        j = i
+    j -= 1
+    while j >= 0 and (flags[j] & BREAK_WORD or (flags[j] & TRIGGER_WORD and _is_definite(words[j]))):
+        j -= 1
+    return j >= 0 and not flags[j] and words[j][0] != MASK
+
+
+def _is_distance(word: str) -> bool:
+    """A number of kilometres (20كم، 50، ٣٠), folded."""
+    return word[0].isdigit()
 
 
 def _is_origin(words: list[str], position: int, flags: list[int], diplomatic: bool) -> bool:
@@ -736,10 +847,12 @@ def _is_refuge(words: list[str], position: int, cue: Cue, flags: list[int]) -> b
         return True
     if cue.event != "displacement":
         return False
-    for i in range(position - 1, max(-1, position - 4), -1):  # نزوح نحو البلدات المجاورة
+    # نزوح نحو البلدات المجاورة؛ نزحوا إلى المخيمات الحدودية في أطمة: إلى before the name, with no
+    # other name, من or break between.
+    for i in range(position - 1, max(-1, position - DESTINATION_REACH), -1):
         if flags[i] & DESTINATION_WORD:
             return True
-        if flags[i] & (LIST_WORD | BREAK_WORD) != LIST_WORD:
+        if flags[i] & BREAK_WORD or words[i][0] == MASK or words[i] in ("من", "ومن"):
             break
     return False
 

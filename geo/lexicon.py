@@ -141,12 +141,28 @@ class Lexicon:
     #: Nouns for a state of affairs (الوضع، الأزمة): a place after one and في is what talks are about
     #: (لبحث الوضع في غزة); kind ``situation``.
     situations: frozenset[str] = frozenset()
+    #: Words that join the items of a list of places without ending it (و، أو، ثم، أيضاً، كذلك،
+    #: خصوصاً: الصالحين أيضاً، والمرجة); kind ``joiner``.
+    joiners: frozenset[str] = frozenset()
+    #: Plural and dual place-type words that head a list (أحياء، قرى، بلدات، محاور، جبهتي) -> the
+    #: features of its items: the trigger carries along the list; kind ``plural``.
+    plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words of an appositive or relative phrase that links a name to its container (أحد، الواقعة،
+    #: التابعة، وهي: الخالدية، أحد أحياء مدينة حمص); kind ``relative``.
+    relatives: frozenset[str] = frozenset()
+    #: Words of kinship before a personal name (ابن، بن، أبو، أم; kind ``person``) and words for a
+    #: sports team (منتخب، نادي; kind ``team``), with every proclitic in front: the name after one is
+    #: a person's or a team's (جامع ابن طولون is no mosque in Toulon, منتخب مصر no place).
+    persons: frozenset[str] = frozenset()
     #: Folded relative adjective of a country, with and without the article, masculine and feminine
     #: (الليبيه، ليبي) -> its country code (``nationality_adjectives.csv``): طرابلس الليبية is Libya's.
     adjective_countries: dict[str, str] = field(default_factory=dict)
     not_places: list[str] = field(default_factory=list)
     #: Folded names that are also common words: reported only with evidence (see ambiguous_names.txt).
     ambiguous: frozenset[str] = frozenset()
+    #: Folded one-word names of the world layer that are frequent Arabic words
+    #: (``frequent_world_names.txt``): a name only the world layer has is then treated as ambiguous.
+    frequent_world: frozenset[str] = frozenset()
     _exact: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
     _prefix: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
     _longest: int = 0
@@ -182,6 +198,10 @@ class Lexicon:
         topics: set[str] = set()
         partners: set[str] = set()
         situations: set[str] = set()
+        joiners: set[str] = set()
+        relatives: set[str] = set()
+        plurals: dict[str, tuple[str, ...]] = {}
+        persons: set[str] = set()
         for path in [DATA / "context_words.csv", *_extra("GEO_CONTEXT_WORDS"), *context_files]:
             for line, row in _rows(path, ("kind", "word")):
                 word = name_key(row["word"])
@@ -196,15 +216,28 @@ class Lexicon:
                     partners.add(word)
                 elif kind == "situation":
                     situations.add(word)
+                elif kind == "joiner":
+                    joiners.add(word)
+                elif kind == "relative":
+                    relatives.add(word)
+                elif kind in ("person", "team"):
+                    persons.update(clitic + word for clitic in PROCLITICS)
+                elif kind == "plural":
+                    plurals[word] = tuple(f for f in (row.get("features") or "").split("|") if f)
                 else:
                     raise GeoError(
-                        f"{path}:{line}: kind {kind!r} must be trigger, locative, topic, partner or situation"
+                        f"{path}:{line}: kind {kind!r} must be trigger, locative, topic, partner, situation, "
+                        "joiner, relative, plural, person or team"
                     )
         lexicon.triggers = triggers
         lexicon.locatives = frozenset(locatives)
         lexicon.topics = frozenset(topics)
         lexicon.partners = frozenset(partners)
         lexicon.situations = frozenset(situations)
+        lexicon.joiners = frozenset(joiners)
+        lexicon.relatives = frozenset(relatives)
+        lexicon.plurals = plurals
+        lexicon.persons = frozenset(persons)
         for path in [DATA / "nationality_adjectives.csv", *_extra("GEO_ADJECTIVES")]:
             for line, row in _rows(path, ("country", "adjective")):
                 country = (row.get("country") or "").strip().upper()
@@ -221,6 +254,9 @@ class Lexicon:
         for path in [DATA / "ambiguous_names.txt", *_extra("GEO_AMBIGUOUS")]:
             ambiguous.update(name_key(phrase) for phrase in _phrases(path))
         lexicon.ambiguous = frozenset(ambiguous)
+        lexicon.frequent_world = frozenset(
+            name_key(line.split("\t", 1)[0]) for line in _phrases(DATA / "frequent_world_names.txt")
+        )
         return lexicon
 
     def __getstate__(self) -> dict:
@@ -253,6 +289,21 @@ class Lexicon:
     def is_situation(self, token: str) -> bool:
         """الوضع، الأزمة: a place after it and في is what talks are about, not where they are held."""
         return any(form in self.situations for form in word_forms(token))
+
+    def is_joiner(self, token: str) -> bool:
+        """و، أو، ثم، أيضاً، كذلك ...: a word inside a list of places that does not end it."""
+        return token in self.joiners or (len(token) > 2 and token[0] == "و" and token[1:] in self.joiners)
+
+    def is_relative(self, token: str) -> bool:
+        """أحد، الواقعة، التابعة، وهي ...: a word of a phrase that places the name before it."""
+        return any(form in self.relatives for form in word_forms(token))
+
+    def plural_features(self, token: str) -> tuple[str, ...]:
+        """The features of the items of a list headed by ``token`` (أحياء -> neighbourhood ...), or ()."""
+        for form in word_forms(token):
+            if form in self.plurals:
+                return self.plurals[form]
+        return ()
 
     def names_settlement(self, token: str) -> bool:
         """A word that announces the name of a settlement or quarter (قرية، بلدة، حي، مدينة): the word

@@ -74,7 +74,8 @@ class Geoparser:
         norm = normalise(text, boundaries=True)
         scan = scan_text(norm)
         matches = self.index.find(norm, scan)
-        resolutions = self.resolver.resolve(matches, norm.text, scan) if matches else []
+        source = text if norm.offsets is not None else None
+        resolutions = self.resolver.resolve(matches, norm.text, scan, source) if matches else []
         if None in resolutions:
             kept = [i for i, r in enumerate(resolutions) if r is not None]
             matches = [matches[i] for i in kept]

@@ -35,6 +35,9 @@ class IndexKey(NamedTuple):
     ids: tuple[str, ...]
     #: A phrase that is not a place (an organisation ...): it hides any place name inside it.
     blocked: bool = False
+    #: A direction word glued to the first letters of a name (جنوبد in جنوبدمشق): ``length`` is then
+    #: the number of those letters, and the rest of the word is looked up as a name.
+    glue: bool = False
 
 
 @dataclass(slots=True)
@@ -81,13 +84,20 @@ class PlaceIndex:
                 merged = tuple(dict.fromkeys((*current.ids, *slot.ids)))
                 slots[text] = current._replace(ids=merged, blocked=current.blocked or slot.blocked)
 
-        for key, key_ids in gazetteer.names().items():
+        names = gazetteer.names()
+        for key, key_ids in names.items():
             if len(key) < 2:
                 continue
             ids = tuple(key_ids)
             world_only = all(i.startswith(WORLD_PREFIX) for i in ids)
             for clitic in _clitics_for(key, world_only):
                 put(" " + clitic + key, IndexKey(len(key), clitic, ids))
+            if " " in key and not world_only and not key.isascii():
+                # A lost space inside a curated name (الولاياتالمتحده، ديرالزور) is still that name.
+                for joined in _joined_forms(key):
+                    if joined not in names:
+                        for clitic in PROCLITICS:
+                            put(" " + clitic + joined, IndexKey(len(joined), clitic, ids))
             lam = lam_form(key)
             if lam:
                 for clitic in LAM_PROCLITICS:
@@ -102,6 +112,10 @@ class PlaceIndex:
             if lam:
                 for clitic in LAM_PROCLITICS:
                     slots[" " + clitic + lam] = IndexKey(len(lam), clitic, (), True)
+        for word in GLUE_WORDS:
+            for clitic in PROCLITICS:
+                for tail in GLUE_TAILS:
+                    slots.setdefault(" " + clitic + word + tail, IndexKey(len(tail), clitic, (), False, True))
         automaton = ahocorasick.Automaton()
         keys: list[IndexKey] = []
         for text, slot in slots.items():
@@ -135,25 +149,50 @@ class PlaceIndex:
         # With nothing dropped by folding (no diacritics, tatweel or controls: most news text), folded
         # and source offsets are the same and no span needs mapping.
         span = None if norm.offsets is None else norm.span
+        source = norm.source
         found: list[Match] = []
         append = found.append
+        hashtags = "#" in norm.text
         for last, index in automaton.iter_long(padded):
-            length, clitic, ids, blocked = keys[index]
-            if padded[last + 1] != " ":
-                # The longest key runs into a longer word (حلب الجديدهX): fall back to the longest
-                # shorter key that ends at a word boundary inside it.
-                slot, last = _shorter_key(automaton, keys, padded, last - len(clitic) - length, last)
+            length, clitic, ids, blocked, glue = keys[index]
+            if glue:
+                # A direction word with a name glued to it (جنوبدمشق، الشرقيهلدمشق): the name is
+                # the rest of the word, with its clitic.
+                slot, last = _whole_word_key(automaton, keys, padded, last - length + 1)
                 if slot is None:
                     continue
-                length, clitic, ids, blocked = slot
-            if blocked:
+                length, clitic, ids, blocked, glue = slot
+            elif padded[last + 1] != " ":
+                if padded[last + 1].isdigit():
+                    pass  # a name and a number glued (جنيف٢): the conference is still in Geneva
+                elif padded[last + 1] in GLUED_CLITICS and (
+                    second := _glued_second_name(automaton, keys, padded, last + 1, ids)
+                ):
+                    # Two names with a lost space (روسياوايران): both are names.
+                    start = last - length
+                    append(Match(start, last, *(span(start, last) if span else (start, last)), ids, clitic))
+                    length, clitic, ids, blocked, glue = second[0]
+                    last = second[1]
+                else:
+                    # The longest key runs into a longer word (حلب الجديدهX): fall back to the longest
+                    # shorter key that ends at a word boundary inside it.
+                    slot, last = _shorter_key(automaton, keys, padded, last - len(clitic) - length, last)
+                    if slot is None:
+                        continue
+                    length, clitic, ids, blocked, glue = slot
+            if blocked or glue:
                 continue
             # ``last`` is the index in ``scan`` just past the name.
             start = last - length
+            if hashtags and _inside_a_longer_hashtag(norm.text, start - len(clitic), last):
+                continue
             if span is None:
                 append(Match(start, last, start, last, ids, clitic))
             else:
-                append(Match(start, last, *span(start, last), ids, clitic))
+                source_start, source_end = span(start, last)
+                if source[source_end - 1] in TANWEEN:
+                    continue  # بنوداً: an indefinite noun (nunation), never a place name in news
+                append(Match(start, last, source_start, source_end, ids, clitic))
         return found
 
 
@@ -192,6 +231,56 @@ def _clitics_for(key: str, world_only: bool) -> tuple[str, ...]:
     return tuple(PROCLITICS)
 
 
+def _inside_a_longer_hashtag(folded: str, start: int, end: int) -> bool:
+    """The name is one part of a compound hashtag (#سيول_الكويت: floods in Kuwait, a topic); a
+    hashtag that is the name alone (#تل_تمر) is a mention."""
+    tag_start = start
+    while tag_start > 0 and not folded[tag_start - 1].isspace():
+        tag_start -= 1
+    if folded[tag_start : tag_start + 1] != "#":
+        return False
+    tag_end = end
+    while tag_end < len(folded) and (folded[tag_end].isalnum() or folded[tag_end] == "_"):
+        tag_end += 1
+    return tag_start + 1 != start or tag_end != end
+
+
+def _joined_forms(key: str) -> list[str]:
+    """Spellings of a multi-word name with one space lost, or all of them (الولاياتالمتحده)."""
+    words = key.split(" ")
+    forms = {"".join(words)}
+    for i in range(1, len(words)):
+        forms.add(" ".join([*words[: i - 1], words[i - 1] + words[i], *words[i + 1 :]]))
+    return sorted(forms)
+
+
+def _whole_word_key(automaton, keys, padded: str, start: int):
+    """The key of a name (with its clitic) that is the whole word from ``start`` in ``padded`` to the
+    next space, and the index of its last character; (None, start) when there is none."""
+    end = padded.find(" ", start)
+    if end == -1:
+        end = len(padded) - 1  # the end-of-text mark
+    index = automaton.get(" " + padded[start:end], None)
+    if index is None:
+        return None, start
+    slot = keys[index]
+    if not slot[2] or slot[3] or slot[4]:
+        return None, start  # not a place, a blocked phrase, or another glue key
+    return slot, end - 1
+
+
+def _glued_second_name(automaton, keys, padded: str, start: int, first_ids: tuple[str, ...]):
+    """After a curated name, و/ب/ل and a second curated name glued to it (روسياوايران): the second
+    name's key and last index; ``None`` otherwise. Names only the world layer has are left out: a
+    short GeoNames name at the end of an ordinary word would be found everywhere."""
+    if all(i.startswith(WORLD_PREFIX) for i in first_ids):
+        return None
+    slot, last = _whole_word_key(automaton, keys, padded, start)
+    if slot is None or not slot[1] or all(i.startswith(WORLD_PREFIX) for i in slot[2]):
+        return None
+    return slot, last
+
+
 def _shorter_key(automaton, keys, padded: str, key_start: int, last: int):
     """The longest key that starts at ``key_start`` and ends before ``last`` at a word boundary."""
     position = padded.rfind(" ", key_start + 1, last + 1)
@@ -202,6 +291,21 @@ def _shorter_key(automaton, keys, padded: str, key_start: int, last: int):
         position = padded.rfind(" ", key_start + 1, position)
     return None, last
 
+
+#: Direction and position words that reports glue to the name after them (وجنوبدمشق، جنوبصنعاء،
+#: الاطراف الشرقيهلدمشق), folded.
+GLUE_WORDS = (
+    "جنوب", "شمال", "شرق", "غرب", "وسط", "الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "اطراف", "ريف",
+    "ضواحي", "محيط",
+)  # fmt: skip
+#: What may follow a glue word and begin a name: the article, or any letter but those that make the
+#: word an adjective or adverb (جنوبي، جنوبا، جنوبه) or a plural.
+GLUE_TAILS = ("ال", *"بتثجحخدذرزسشصضطظعغفقكلمنو")
+#: Clitics that may join a second name to a first with the space lost (روسياوايران، الشرقيهلدمشق).
+GLUED_CLITICS = frozenset("وبل")
+
+#: The marks of nunation (tanween): a word that carries one is an indefinite noun or an adverb.
+TANWEEN = frozenset("\u064b\u064c\u064d")
 
 #: Appended to the scanned text; no key holds it (keys are word characters and spaces).
 END_OF_TEXT = "\x01"

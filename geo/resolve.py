@@ -23,16 +23,19 @@ country or larger region.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from geopy.distance import great_circle
 
+from geo.arabic import SHADDA, shadda_key
 from geo.gazetteer import Gazetteer, prior_rank
 from geo.lexicon import Lexicon, word_forms
 from geo.model import FEATURES, Entry
 from geo.recognize import Match
+from geo.world import NISBA, WORLD_PREFIX
 
 #: Words that make a mention "near" or "part of" the place it names (precision 2).
 NEAR_WORDS = frozenset(
@@ -40,9 +43,30 @@ NEAR_WORDS = frozenset(
 )
 #: Punctuation that ends a phrase: a container is only looked for inside the same phrase.
 PHRASE_BREAKS = frozenset('.!?؟؛:\n()"«»')
-CONFIDENCE = {"unique": 0.95, "trigger": 0.9, "adjective": 0.9, "container": 0.9, "context": 0.8, "prior": 0.6}
+CONFIDENCE = {
+    "spelling": 0.9, "near": 0.75, "venue": 0.7,
+    "unique": 0.95, "trigger": 0.9, "adjective": 0.9, "container": 0.9, "list": 0.85, "same": 0.85, "context": 0.8,
+    "prior": 0.6,
+}  # fmt: skip
 #: Features of small places: a named container far from every entry of one contradicts them.
 SMALL_FEATURES = frozenset({"town", "village", "district", "neighbourhood", "landmark"})
+#: Prepositions of a target (غارات على الصالحين): like a locative, evidence that a name the document
+#: can place is a place. Not locatives for roles: ردّت على واشنطن answers a government.
+TARGET_WORDS = frozenset({"علي"})
+#: Features whose namesakes the document's centre tells apart, and how near (km) the right one lies.
+LOCAL_FEATURES = frozenset({"city", "town", "village", "district", "neighbourhood", "landmark"})
+NAMESAKE_KM = 50.0
+#: How far (characters) on each side of a name a diplomatic cue makes it a venue.
+VENUE_REACH = 60
+#: Features of places a GeoNames namesake may be listed with (a city and a city, not a quarter).
+GOVERNED = frozenset({"country", "admin1", "city", "town"})
+#: Punctuation that ends a list of places (a comma does not).
+LIST_BREAKS = frozenset(".!?؟؛:\n()[]")
+#: At most this many characters between two items of a list.
+LIST_GAP = 40
+#: How far back (characters, words) a list item looks for the plural place-type word heading it.
+LIST_REACH = 300
+LIST_WORDS = 40
 #: How far (km) a place may lie from a container of each feature and still be in it.
 CONTAINER_RADIUS_KM = {"city": 25.0, "town": 15.0, "district": 10.0, "region": 80.0, "admin1": 150.0}
 
@@ -88,6 +112,8 @@ class DocumentContext:
     parents: set[str]
     #: The country most of them are in.
     country: str
+    #: Median point of those of them that are towns, quarters or cities: where the story is.
+    centre: tuple[float, float] | None = None
 
 
 class Resolver:
@@ -105,6 +131,17 @@ class Resolver:
         #: (ids, word before the name) -> the resolution of a name with one entry, which depends on
         #: nothing else: most mentions of a document are decided by one dictionary look-up.
         self._unique_cache: dict[tuple[tuple[str, ...], str], Resolution] = {}
+        self._stops: frozenset[str] | None = None
+        self._countries = frozenset(e.id for e in gazetteer if e.feature in ("country", "continent"))
+        #: The text being resolved, when folding dropped marks from it (see :meth:`resolve`).
+        self._source: str | None = None
+        #: Names that need evidence: the curated list, and the world layer's names that are frequent
+        #: words (كورونا، الخبر) when no curated entry shares them.
+        self.ambiguous = lexicon.ambiguous | frozenset(
+            key
+            for key in lexicon.frequent_world
+            if (ids := gazetteer.names().get(key)) and all(i.startswith(WORLD_PREFIX) for i in ids)
+        )
 
     def ancestors(self, place_id: str) -> frozenset[str]:
         cached = self._ancestor_cache.get(place_id)
@@ -116,10 +153,12 @@ class Resolver:
     def context(self, matches: Sequence[Match], scan: str) -> DocumentContext:
         """Rule 4's evidence: only names with one entry that are not also common words count."""
         gazetteer = self.gazetteer
-        ambiguous = self.lexicon.ambiguous
+        ambiguous = self.ambiguous
         known: set[str] = set()
         parents: set[str] = set()
         countries: Counter[str] = Counter()
+        latitudes: list[float] = []
+        longitudes: list[float] = []
         for match in matches:
             if len(match.ids) == 1 and scan[match.norm_start : match.norm_end] not in ambiguous:
                 entry = gazetteer[match.ids[0]]
@@ -128,15 +167,26 @@ class Resolver:
                 parents.add(entry.parent)
                 if entry.country:
                     countries[entry.country] += 1
-        return DocumentContext(known, parents, countries.most_common(1)[0][0] if countries else "")
+                if entry.feature in LOCAL_FEATURES:
+                    latitudes.append(entry.lat)
+                    longitudes.append(entry.lon)
+        centre = (statistics.median(latitudes), statistics.median(longitudes)) if latitudes else None
+        return DocumentContext(known, parents, countries.most_common(1)[0][0] if countries else "", centre)
 
-    def resolve(self, matches: Sequence[Match], folded: str, scan: str) -> list[Resolution | None]:
+    def resolve(
+        self, matches: Sequence[Match], folded: str, scan: str, source: str | None = None
+    ) -> list[Resolution | None]:
         """One resolution per match, or ``None`` for a name that is also a common word and has no
-        evidence of being a place here (see ``geo/data/ambiguous_names.txt``)."""
-        ambiguous = self.lexicon.ambiguous
+        evidence of being a place here (see ``geo/data/ambiguous_names.txt``). ``source`` is the
+        original text when folding dropped marks from it (a shadda tells عمّان from عمان)."""
+        self._source = source
+        ambiguous = self.ambiguous
+        persons = self.lexicon.persons
         unique_cache = self._unique_cache
         context: DocumentContext | None = None  # built on the first name that needs it
         resolutions: list[Resolution | None] = []
+        #: Names that are also common words, with no evidence of their own (yet).
+        pending: list[int] = []
         append = resolutions.append
         for index, match in enumerate(matches):
             ids = match.ids
@@ -145,7 +195,14 @@ class Resolver:
             while end and scan[end - 1] == " ":
                 end -= 1
             word = scan[scan.rfind(" ", 0, end) + 1 : end]
-            is_ambiguous = scan[match.norm_start : match.norm_end] in ambiguous
+            if word in persons:
+                append(None)  # ابن طولون، أبو عمار: a person's name, whatever places share it
+                continue
+            key = scan[match.norm_start : match.norm_end]
+            if word[:2] == "ال" and NISBA.match(key) and self.lexicon.trigger_features(word):
+                append(None)  # العاصمة السعودية: an adjective after a definite place-type noun
+                continue
+            is_ambiguous = key in ambiguous
             if len(ids) == 1 and not is_ambiguous:
                 cached = unique_cache.get((ids, word))
                 if cached is None:
@@ -161,12 +218,203 @@ class Resolver:
                 context = self.context(matches, scan)
             if is_ambiguous and not self._has_evidence(matches, index, word, folded, scan, context):
                 append(None)
+                pending.append(index)
                 continue
-            resolution = self._decide(matches, index, word, folded, scan, context)
-            if resolution.entry.feature in SMALL_FEATURES and index + 1 < len(matches):
-                resolution = self._contradicted(matches, index, folded, scan, resolution)
-            append(resolution)
+            append(self._resolve_one(matches, index, word, folded, scan, context))
+        if pending:
+            self._confirm_from_lists(matches, resolutions, pending, folded, scan, context)
         return resolutions
+
+    def _resolve_one(
+        self,
+        matches: Sequence[Match],
+        index: int,
+        word: str,
+        folded: str,
+        scan: str,
+        context: DocumentContext | None,
+        supported: Sequence[Entry] = (),
+        evidence: str = "",
+    ) -> Resolution:
+        resolution = self._decide(matches, index, word, folded, scan, context, supported, evidence)
+        if resolution.entry.feature in SMALL_FEATURES and index + 1 < len(matches):
+            resolution = self._contradicted(matches, index, folded, scan, resolution)
+        return resolution
+
+    def _confirm_from_lists(
+        self,
+        matches: Sequence[Match],
+        resolutions: list[Resolution | None],
+        pending: list[int],
+        folded: str,
+        scan: str,
+        context: DocumentContext | None,
+    ) -> None:
+        """Names that are also common words, confirmed by the places around them (in place).
+
+        A list speaks for all its items: a name coordinated with a confirmed place of the same city
+        (الكلاسة والصالحين), or an item of a list headed by a plural place-type word (أحياء الصالحين
+        والمعادي، قرى كفرومة والنقير), is a place too. And one sense per document: a name confirmed
+        once is a place wherever the document repeats it. Repeated until nothing changes, so a
+        confirmation runs along a list in either direction.
+        """
+        confirmed = {scan[m.norm_start : m.norm_end] for m, r in zip(matches, resolutions, strict=True) if r}
+        changed = True
+        while changed and pending:
+            changed = False
+            for index in list(pending):
+                match = matches[index]
+                key = scan[match.norm_start : match.norm_end]
+                candidates = self._candidates(match.ids)
+                supported: list[Entry] = []
+                evidence = "list"
+                if key in confirmed:
+                    supported, evidence = candidates, "same name"
+                else:
+                    supported = self._coordinated_support(matches, resolutions, index, folded, scan, context)
+                    if not supported:
+                        features = self._list_head(matches, index, folded, scan)
+                        supported = [c for c in candidates if c.feature in features]
+                if not supported:
+                    continue
+                word = previous_word(scan, match.norm_start - len(match.clitic))
+                resolutions[index] = self._resolve_one(matches, index, word, folded, scan, context, supported, evidence)
+                pending.remove(index)
+                confirmed.add(key)
+                changed = True
+
+    def _coordinated_support(
+        self,
+        matches: Sequence[Match],
+        resolutions: Sequence[Resolution | None],
+        index: int,
+        folded: str,
+        scan: str,
+        context: DocumentContext | None,
+    ) -> list[Entry]:
+        """The entries of this name that share a parent with a confirmed place it is coordinated
+        with, on either side (الخالدية وبستان القصر: both quarters of Aleppo)."""
+        candidates = self._candidates(matches[index].ids)
+        for other in (index - 1, index + 1):
+            if not 0 <= other < len(matches):
+                continue
+            first, second = (other, index) if other < index else (index, other)
+            if resolutions[other] is None:
+                # Two such names side by side (المشهد والصالحين) confirm each other when both can be
+                # quarters of one place that the document names unambiguously elsewhere.
+                if context is None or not self._coordinated(matches[first], matches[second], folded, scan):
+                    continue
+                parents = {c.parent for c in self._candidates(matches[other].ids)} & context.known
+                kept = [c for c in candidates if c.parent in parents]
+                if kept:
+                    return kept
+                continue
+            entry = resolutions[other].entry
+            if not entry.id or not self._coordinated(matches[first], matches[second], folded, scan):
+                continue
+            # The same parent (two quarters of one city), the other place itself, or a province it
+            # lies in (حلب الجديدة والمنصورة: a quarter of Aleppo and a village of its province).
+            around = {entry.parent, entry.id} | {a for a in self.ancestors(entry.id) if a not in self._countries}
+            kept = [c for c in candidates if c.parent and c.parent in around]
+            if not kept and entry.feature in GOVERNED and all(c.id.startswith(WORLD_PREFIX) for c in candidates):
+                kept = candidates  # ميناءي حيفا وعكا: GeoNames places listed with a known city or country
+            if kept:
+                return kept
+        return []
+
+    def _coordinated(self, first: Match, second: Match, folded: str, scan: str) -> bool:
+        """``second`` is the next item of a list after ``first``: only joiners (و، أو، ثم، أيضاً،
+        كذلك ...), place-type words (ومنطقة، وحي), commas and quotes between, and a conjunction or
+        a comma that links them."""
+        gap_end = second.norm_start - len(second.clitic)
+        if gap_end - first.norm_end > LIST_GAP:
+            return False
+        gap = folded[first.norm_end : gap_end]
+        if any(c in LIST_BREAKS for c in gap):
+            return False
+        words = scan[first.norm_end : gap_end].split()
+        lexicon = self.lexicon
+        if len(words) > 3 or not all(lexicon.is_joiner(w) or lexicon.trigger_features(w) for w in words):
+            return False
+        return second.clitic[:1] in ("و", "ف") or "،" in gap or "," in gap or any(w[0] == "و" for w in words)
+
+    def _list_head(self, matches: Sequence[Match], index: int, folded: str, scan: str) -> tuple[str, ...]:
+        """The features announced by the plural place-type word that heads the list this name is an
+        item of (أحياء الصالحين والمعادي، والفردوس كذلك), or () when it is not in such a list.
+
+        Walks back over the list, word by word, to the start of the clause: names, joiners, place-
+        type words and unknown words pass; a preposition, verb, particle or common word ends the walk.
+        """
+        match = matches[index]
+        word_start = match.norm_start - len(match.clitic)
+        joined = match.clitic[:1] == "و" or previous_word(scan, word_start) in ("و", "او", "ثم")
+        if not joined and not any(c in ",،" for c in folded[max(0, word_start - 3) : word_start]):
+            return ()  # an item after the first is joined by a conjunction or a comma
+        floor = max(0, word_start - LIST_REACH)
+        for stop in LIST_BREAKS:
+            found = folded.rfind(stop, floor, word_start)
+            if found >= floor:
+                floor = found + 1
+        names = [(m.norm_start - len(m.clitic), m.norm_end) for m in matches[:index] if m.norm_end > floor]
+        lexicon = self.lexicon
+        stops = self._stop_words()
+        position = word_start
+        steps = 0
+        while steps < LIST_WORDS:
+            end = position
+            while end > floor and scan[end - 1] == " ":
+                end -= 1
+            if end <= floor:
+                return ()
+            start = scan.rfind(" ", floor, end) + 1
+            start = max(start, floor)
+            token = scan[start:end]
+            position = start
+            steps += 1
+            if any(s <= start and end <= e for s, e in names):
+                continue  # a known name: an item of the list
+            features = lexicon.plural_features(token)
+            if features:
+                return features
+            if lexicon.is_joiner(token) or token.isdigit() or lexicon.trigger_features(token):
+                continue
+            if token[0] == "و" and any(form in NEAR_WORDS for form in word_forms(token)):
+                continue  # ومحيط دوار الجندول: the surroundings of the next item
+            forms = word_forms(token)
+            if any(f in stops for f in forms) or lexicon.is_locative(token):
+                return ()
+        return ()
+
+    def _stop_words(self) -> frozenset[str]:
+        """Words that end a list walked back from one of its items: discovery's stop words (verbs,
+        particles, prepositions) and the common words of news text."""
+        if self._stops is None:
+            from geo.discover import discovery_words  # discovery builds on this module
+
+            words = discovery_words()
+            self._stops = words.stops | words.common
+        return self._stops
+
+    def _at_a_venue(self, match: Match, folded: str, scan: str) -> bool:
+        """A locative (في، إلى) or ب before the name and a diplomatic cue within a few words of it in
+        the same phrase: the name is where a meeting is held, which is a city, not a country."""
+        start = match.norm_start - len(match.clitic)
+        if not ("ب" in match.clitic or self.lexicon.is_locative(previous_word(scan, start))):
+            return False
+        low = max(0, start - VENUE_REACH)
+        high = min(len(folded), match.norm_end + VENUE_REACH)
+        for stop in ".!?؟؛:\n":
+            found = folded.rfind(stop, low, start)
+            low = found + 1 if found != -1 else low
+            found = folded.find(stop, match.norm_end, high)
+            high = found if found != -1 else high
+        words = scan[low:start].split() + scan[match.norm_end : high].split()
+        lexicon = self.lexicon
+        return any(
+            cue is not None and cue.role == "diplomatic"
+            for i in range(len(words))
+            for cue in [lexicon.cue_at(words, i)]
+        )
 
     def _contradicted(
         self, matches: Sequence[Match], index: int, folded: str, scan: str, resolution: Resolution
@@ -224,17 +472,26 @@ class Resolver:
         folded: str,
         scan: str,
         context: DocumentContext | None,
+        supported: Sequence[Entry] = (),
+        evidence: str = "",
     ) -> Resolution:
         """Rules 1-6 for one name. ``context`` is ``None`` only for a name with one entry, which
-        rule 1 settles before any context is looked at."""
+        rule 1 settles before any context is looked at. ``supported``: the entries that the list or
+        the document confirmed (see :meth:`_confirm_from_lists`), ``evidence`` says which."""
         match = matches[index]
         near, wanted = self._word_context(word)
-        candidates = self._candidates(match.ids)
+        candidates = list(supported) or self._candidates(match.ids)
         reason = ""
         if len(candidates) == 1:
-            reason = "unique"
+            reason = evidence or "unique"
             if wanted and candidates[0].feature in wanted:
                 reason = "unique, trigger " + word
+        if not reason and self._source is not None:
+            surface = self._source[match.start : match.end]
+            if SHADDA in surface:
+                spelled = shadda_key(surface)
+                same = [c for c in candidates if any(shadda_key(n) == spelled for n in (c.name_ar, *c.variants_ar))]
+                candidates, reason = _narrowed(candidates, same, "spelling " + surface)
         if not reason and wanted:
             typed = [c for c in candidates if c.feature in wanted]
             candidates, reason = _narrowed(candidates, typed, "trigger " + word)
@@ -257,6 +514,17 @@ class Resolver:
             if self._context_score(scored[0], context) > self._context_score(scored[1], context):
                 candidates = scored
                 reason = "context"
+        if not reason and context is not None and context.centre is not None:
+            # Namesakes: the one among the document's other places (within about 50 km of their
+            # centre) rather than a far one of the same kind (المنصورة near Aleppo, not by Raqqa).
+            local = [c for c in candidates if c.feature in LOCAL_FEATURES]
+            near_centre = [c for c in local if great_circle((c.lat, c.lon), context.centre).km <= NAMESAKE_KM]
+            if len(local) == len(candidates) and len(near_centre) == 1:
+                candidates, reason = near_centre, "near the document's places"
+        if not reason and candidates[0].feature == "country":
+            cities = [c for c in candidates if c.feature == "city"]
+            if cities and self._at_a_venue(match, folded, scan):
+                candidates, reason = cities, "venue"  # اختتمت في الكويت أعمال القمة: the city
         if not reason:
             reason = "prior"
         chosen = candidates[0]
@@ -313,15 +581,20 @@ class Resolver:
             return True  # a place-type word announces a name: مدينة الباب، مخيم الهول
         if self._container(matches, index, folded, scan):
             return True
-        locative = "ب" in match.clitic or self.lexicon.is_locative(word)
+        locative = "ب" in match.clitic or self.lexicon.is_locative(word) or word in TARGET_WORDS
         if self.lexicon.is_locative(word) and any(c.feature == "country" or c.capital for c in candidates):
             return True  # في مالي: an adjective (مالي: financial) cannot follow في
         in_context = any(self.ancestors(c.id) & context.known or c.parent in context.parents for c in candidates)
+        if all(c.id.startswith(WORLD_PREFIX) for c in candidates):
+            # A GeoNames place whose name is also a frequent word: a preposition before it (في شيكاغو)
+            # or its country named in the document is enough.
+            return locative or in_context
         return locative and in_context
 
     def _container(self, matches: Sequence[Match], index: int, folded: str, scan: str) -> Match | None:
-        """The next match when it is the container phrase of this one (at most three words apart,
-        only place-type words, prepositions and a comma between)."""
+        """The next match when it is the container phrase of this one (at most three words apart, or
+        four with a relative word; only place-type words, prepositions, relative words (أحد،
+        الواقعة، التابعة) and a comma between)."""
         if index + 1 >= len(matches):
             return None
         this, following = matches[index], matches[index + 1]
@@ -331,11 +604,13 @@ class Resolver:
         if gap_end - this.norm_end > 30 or any(c in PHRASE_BREAKS for c in folded[this.norm_end : gap_end]):
             return None
         words = scan[this.norm_end : gap_end].split()
-        if len(words) > 3:
+        if len(words) > 4:
             return None
         lexicon = self.lexicon
-        if all(lexicon.trigger_features(w) or lexicon.is_locative(w) for w in words):
-            return following
+        if all(lexicon.trigger_features(w) or lexicon.is_locative(w) or lexicon.is_relative(w) for w in words):
+            # An appositive or relative phrase places it too: الخالدية، أحد أحياء مدينة حمص؛ بصرى
+            # الحرير، البلدة الواقعة بريف درعا. Four words at most, and no plain word among them.
+            return following if len(words) < 4 or any(lexicon.is_relative(w) for w in words) else None
         return None
 
     def _context_score(self, entry: Entry, context: DocumentContext) -> float:

@@ -106,3 +106,14 @@ def test_a_damaged_cache_file_is_rebuilt(monkeypatch, tmp_path):
     cached.write_bytes(b"not a pickle")
     parser = Geoparser.load(world=False)
     assert [m.place_id for m in parser.extract("قصف على حلب")] == ["sy-aleppo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("بدأت حملة لقاحات كورونا في المدارس", []),
+        ("وقع الانفجار في شيكاغو ليلاً", ["شيكاغو"]),
+    ],
+)
+def test_a_world_name_that_is_a_frequent_word_needs_evidence(world_parser, text, found):
+    assert [m.surface for m in world_parser.extract(text)] == found

@@ -14,18 +14,23 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from geo.arabic import is_arabic_name, name_key
+from geo.coordinates import METHODS
 from geo.errors import EntryRefused
 from geo.gazetteer import Gazetteer, Problem, read_file
 from geo.model import FEATURES, Entry
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+#: An OCHA P-code: the country's ISO alpha-2 code, then digits (SY02, SY0200, SY020000).
+PCODE_PATTERN = re.compile(r"^[A-Z]{2}[0-9]{2,}$")
 #: How far (km) an entry may lie from its parent, by the parent's feature. Generous on purpose: they
 #: catch swapped lat/lon and wrong signs, not a town placed at the edge of its governorate.
 PARENT_RADIUS_KM = {
     "continent": 8000,
     "country": 4000,
     "admin1": 300,
+    "admin2": 150,
+    "admin3": 60,
     "region": 300,
     "city": 40,
     "town": 15,
@@ -66,6 +71,16 @@ def field_problems(entry: Entry) -> list[tuple[str, str]]:
         problems.append(("parent", "an entry cannot be its own parent"))
     if not entry.source:
         problems.append(("source", "source is empty: say where the coordinates come from"))
+    if entry.coord_method and entry.coord_method not in METHODS:
+        problems.append(("coord_method", f"coord_method {entry.coord_method!r} is not one of {', '.join(METHODS)}"))
+    if entry.uncertainty_km is not None and not (math.isfinite(entry.uncertainty_km) and entry.uncertainty_km >= 0):
+        problems.append(("uncertainty_km", f"uncertainty_km {entry.uncertainty_km} must be a non-negative number"))
+    for column in ("pcode", "admin_pcode"):
+        code = getattr(entry, column)
+        if code and not PCODE_PATTERN.match(code):
+            problems.append((column, f"{column} {code!r} is not a P-code (country code and digits, e.g. SY0200)"))
+        elif code and entry.country and not code.startswith(entry.country):
+            problems.append((column, f"{column} {code!r} does not start with the country code {entry.country}"))
     return problems
 
 

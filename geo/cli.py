@@ -36,8 +36,8 @@ EXAMPLES = {
         "  geo map archive.parquet --out maps/2016.html --from 2016-01-01 --to 2016-12-31"
     ),
     "evaluate": (
-        "example:\n  geo evaluate ANERCorp_CamelLab_test.txt --format conll --ignore-first-token\n"
-        "  geo evaluate gold.jsonl"
+        "example:\n  geo evaluate ../shared/benchmarks/devset/dev.jsonl\n"
+        "  geo evaluate ANERCorp_CamelLab_test.txt --gold-format conll --ignore-first-token --format json"
     ),
     "geonames": (
         "example:\n  geo gazetteer import-geonames SY.txt --alternate-names alternateNamesV2.txt \\\n"
@@ -176,14 +176,24 @@ def _parser() -> argparse.ArgumentParser:
     extract.set_defaults(handler=_extract)
 
     evaluate = command(commands, "evaluate", "score extraction against annotated data (CoNLL or JSONL)")
-    evaluate.add_argument("gold", metavar="GOLD", help="annotated file")
-    evaluate.add_argument("--format", choices=("conll", "jsonl"), default=None, help="default: from the suffix")
+    evaluate.add_argument("gold", metavar="GOLD", help="annotated file (.jsonl as the dev set, or CoNLL)")
+    evaluate.add_argument(
+        "--format",
+        choices=("text", "json", "conll", "jsonl"),
+        default="text",
+        help="report format: text (tables and error classes, the default) or json",
+    )
+    evaluate.add_argument(
+        "--gold-format", choices=("conll", "jsonl"), default=None, help="format of GOLD (default: from the suffix)"
+    )
     evaluate.add_argument(
         "--ignore-first-token",
         action="store_true",
         help="leave each sentence's first token out of scoring (the ANERcorp test file's known defect)",
     )
-    evaluate.add_argument("--misses", type=int, default=20, help="how many misses and false places to list")
+    evaluate.add_argument(
+        "--examples", "--misses", type=int, default=5, help="how many examples of each error class to show"
+    )
     evaluate.set_defaults(handler=_evaluate)
 
     map_ = command(commands, "map", "draw a layered, self-contained HTML map of articles", "map")
@@ -418,12 +428,20 @@ def _extract(args) -> int:
 def _evaluate(args) -> int:
     from geo import evaluate
 
-    fmt = args.format or ("jsonl" if args.gold.endswith((".jsonl", ".json")) else "conll")
+    report_format, gold_format = args.format, args.gold_format
+    if report_format in ("conll", "jsonl"):  # the option's meaning before the report had formats
+        report_format, gold_format = "json", gold_format or report_format
+    gold_format = gold_format or ("jsonl" if args.gold.endswith((".jsonl", ".json")) else "conll")
     documents = (
-        evaluate.read_jsonl(args.gold) if fmt == "jsonl" else evaluate.read_conll(args.gold, args.ignore_first_token)
+        evaluate.read_jsonl(args.gold)
+        if gold_format == "jsonl"
+        else evaluate.read_conll(args.gold, args.ignore_first_token)
     )
-    report = evaluate.evaluate(_geoparser(args), documents)
-    print(json.dumps(report.as_dict(args.misses), ensure_ascii=False, indent=2))
+    result = evaluate.evaluate(_geoparser(args), documents).as_dict(args.examples)
+    if report_format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(evaluate.format_report(result, args.examples))
     return 0
 
 

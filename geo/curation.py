@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.coordinates import point_quality
 from geo.errors import EntryRefused, GazetteerError, GeoError, UsageError
 from geo.gazetteer import Gazetteer, Problem, bundled_files, expand_paths, user_files_from_environment
 from geo.model import Entry
@@ -80,6 +81,8 @@ def new_entry(
     country: str | None = None,
     population: int | None = None,
     source: str = "",
+    coord_method: str = "",
+    uncertainty_km: float | None = None,
 ) -> Entry:
     """An :class:`Entry` from command-line style values; ``add`` checks it against every rule."""
     parent_entry = gazetteer.get(parent) if parent else None
@@ -97,6 +100,11 @@ def new_entry(
             entry_id = f"{code}-{name_slug}" if code else name_slug
     if population is not None and population < 0:
         raise EntryRefused("population must not be negative", "population")
+    source = source.strip() or "added with geo gazetteer add"
+    code = (country or (parent_entry.country if parent_entry else "")).upper()
+    method, uncertainty = point_quality(
+        (feature or "").strip(), source, (coord_method or "").strip(), uncertainty_km, code
+    )
     return Entry(
         id=entry_id,
         name_ar=(name_ar or "").strip(),
@@ -105,11 +113,13 @@ def new_entry(
         lat=lat,
         lon=lon,
         parent=parent or "",
-        country=(country or (parent_entry.country if parent_entry else "")).upper(),
+        country=code,
         variants_ar=tuple(v.strip() for v in variants_ar.split("|") if v.strip()),
         variants_en=tuple(v.strip() for v in variants_en.split("|") if v.strip()),
         population=population,
-        source=source.strip() or "added with geo gazetteer add",
+        source=source,
+        coord_method=method,
+        uncertainty_km=uncertainty,
     )
 
 
@@ -151,6 +161,8 @@ def add_from_csv(gazetteer: Gazetteer, path: str, target: str | None = None) -> 
                 country=(row.get("country") or "").strip() or None,
                 population=int(row["population"]) if (row.get("population") or "").strip().isdigit() else None,
                 source=row.get("source", "") or "",
+                coord_method=(row.get("coord_method") or "").strip(),
+                uncertainty_km=_optional_km(row.get("uncertainty_km")),
             )
             written = gazetteer.add(entry, target)
         except GazetteerError as error:
@@ -158,6 +170,19 @@ def add_from_csv(gazetteer: Gazetteer, path: str, target: str | None = None) -> 
             continue
         report.added.append((entry.id, written))
     return report
+
+
+def _optional_km(text: str | None) -> float | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise EntryRefused(f"uncertainty_km {text!r} is not a number", "uncertainty_km") from None
+    if not (value >= 0 and value < float("inf")):
+        raise EntryRefused(f"uncertainty_km {text!r} must be a non-negative number", "uncertainty_km")
+    return value
 
 
 def validate(paths: list[str] | None, extra: list[str] = ()) -> tuple[list[Problem], int]:

@@ -23,6 +23,7 @@ from geopy.location import Location
 
 from geo.arabic import name_key
 from geo.clitics import key_forms
+from geo.coordinates import point_quality
 from geo.errors import EntryRefused, GazetteerError
 from geo.model import COLUMNS, FEATURES, Entry
 
@@ -118,11 +119,16 @@ def parse_row(row: dict[str, str], origin: str) -> Entry:
     capital_text = text("capital")
     if capital_text not in ("", "0", "1"):
         raise GazetteerError(f"capital {capital_text!r} must be 1 or empty", origin)
+    feature, source = text("feature"), text("source")
+    # A row that does not say how its point was obtained (a user's file in the older format) gets
+    # what its source text implies, as gazetteer/tools/add_columns.py would write it.
+    stated = number("uncertainty_km", 0, 20000) if text("uncertainty_km") else None
+    method, uncertainty = point_quality(feature, source, text("coord_method"), stated, text("country"))
     return Entry(
         id=text("id"),
         name_ar=text("name_ar"),
         name_en=text("name_en"),
-        feature=text("feature"),
+        feature=feature,
         lat=number("lat", -90, 90),
         lon=number("lon", -180, 180),
         parent=text("parent"),
@@ -131,7 +137,11 @@ def parse_row(row: dict[str, str], origin: str) -> Entry:
         variants_en=tuple(v.strip() for v in text("variants_en").split("|") if v.strip()),
         population=population,
         capital=capital_text == "1",
-        source=text("source"),
+        source=source,
+        coord_method=method,
+        uncertainty_km=uncertainty,
+        pcode=text("pcode"),
+        admin_pcode=text("admin_pcode"),
         origin=origin,
     )
 
@@ -411,6 +421,12 @@ class Gazetteer(Geocoder):
 
         from geo.checks import check_new_entry
 
+        if not entry.coord_method or entry.uncertainty_km is None:
+            # An entry built in code that does not say how good its point is: what its source implies.
+            method, uncertainty = point_quality(
+                entry.feature, entry.source, entry.coord_method, entry.uncertainty_km, entry.country
+            )
+            entry = replace(entry, coord_method=method, uncertainty_km=uncertainty)
         target = Path(file) if file else self.default_file_for(entry.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(target.parent / ".gazetteer.lock"), timeout=60):

@@ -61,7 +61,7 @@ def row(**values: str) -> str:
         population="", capital="", source="test",
     )
     base.update(values)
-    return ",".join(base[column] for column in COLUMNS)
+    return ",".join(base.get(column, "") for column in COLUMNS)
 
 
 # -- articles ------------------------------------------------------------------------------------------

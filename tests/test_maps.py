@@ -325,7 +325,7 @@ def test_geo_map_geojson_uses_the_runs_own_gazetteer(tmp_path):
     values = dict(id="sy-aleppo-test-quarter", name_ar="حي التجربة الغربي", variants_ar="", name_en="Test Quarter",
                   variants_en="", feature="neighbourhood", lat="36.205", lon="37.15", parent="sy-aleppo",
                   country="SY", population="", capital="", source="test")
-    (tmp_path / "mine.csv").write_text(",".join(COLUMNS) + "\n" + ",".join(values[c] for c in COLUMNS) + "\n",
+    (tmp_path / "mine.csv").write_text(",".join(COLUMNS) + "\n" + ",".join(values.get(c, "") for c in COLUMNS) + "\n",
                                        encoding="utf-8")
     (tmp_path / "a.txt").write_text("قصفت الطائرات حي التجربة الغربي في حلب", encoding="utf-8")
     result = run_geo("--no-world", "--gazetteer", str(tmp_path / "mine.csv"), "map", str(tmp_path / "a.txt"),

@@ -301,12 +301,13 @@ def word_boundaries(folded: str) -> str:
 
 
 def is_arabic_name(text: str) -> bool:
-    """True when ``text`` has Arabic letters and no Latin letters or digits (a valid ``name_ar``)."""
+    """True when ``text`` has Arabic letters and no Latin letters (a valid ``name_ar``). Digits may
+    stand beside the letters: some names hold a number (مشروع 3000 شقة، الراشدين 4، المزة 86)."""
     has_arabic = False
     for char in text:
         if "\u0621" <= char <= "\u064a" or "\u0671" <= char <= "\u06d3" or "\ufb50" <= char <= "\ufeff":
             has_arabic = True
-        elif char.isascii() and char.isalnum():
+        elif char.isascii() and char.isalpha():
             return False
     return has_arabic
 

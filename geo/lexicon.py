@@ -150,10 +150,19 @@ class Lexicon:
     #: Words of an appositive or relative phrase that links a name to its container (أحد، الواقعة،
     #: التابعة، وهي: الخالدية، أحد أحياء مدينة حمص); kind ``relative``.
     relatives: frozenset[str] = frozenset()
-    #: Words of kinship before a personal name (ابن، بن، أبو، أم; kind ``person``) and words for a
-    #: sports team (منتخب، نادي; kind ``team``), with every proclitic in front: the name after one is
-    #: a person's or a team's (جامع ابن طولون is no mosque in Toulon, منتخب مصر no place).
-    persons: frozenset[str] = frozenset()
+    #: Words of kinship before a personal name (ابن، بن، أبو، أم; kind ``person``), words for a sports
+    #: team (منتخب، نادي; kind ``team``) and heads of organisation and outlet names (منصة، ميليشيات،
+    #: وكالة; kind ``organisation``), with every proclitic in front: the name after one is a person's,
+    #: a team's or part of a name (جامع ابن طولون is no mosque in Toulon, منصة موسكو no place).
+    non_place_heads: frozenset[str] = frozenset()
+    #: Words that end an outlet's name after a place name (برس، اليوم، الإعلامي: شهبا برس، حلب
+    #: اليوم; kind ``outlet``) ...
+    outlet_tails: frozenset[str] = frozenset()
+    #: ... when a word of attribution stands before it (بحسب، وفق، مراسل، أوردته; kind ``attribution``).
+    attributions: frozenset[str] = frozenset()
+    #: Words for a street or square (شارع، جادة; kind ``street``), with every proclitic: a place
+    #: named after one is the street, which lies elsewhere (شارع فلسطين in Tell Tamer).
+    streets: frozenset[str] = frozenset()
     #: Folded relative adjective of a country, with and without the article, masculine and feminine
     #: (الليبيه، ليبي) -> its country code (``nationality_adjectives.csv``): طرابلس الليبية is Libya's.
     adjective_countries: dict[str, str] = field(default_factory=dict)
@@ -201,7 +210,10 @@ class Lexicon:
         joiners: set[str] = set()
         relatives: set[str] = set()
         plurals: dict[str, tuple[str, ...]] = {}
-        persons: set[str] = set()
+        heads: set[str] = set()
+        outlets: set[str] = set()
+        attributions: set[str] = set()
+        streets: set[str] = set()
         for path in [DATA / "context_words.csv", *_extra("GEO_CONTEXT_WORDS"), *context_files]:
             for line, row in _rows(path, ("kind", "word")):
                 word = name_key(row["word"])
@@ -220,14 +232,20 @@ class Lexicon:
                     joiners.add(word)
                 elif kind == "relative":
                     relatives.add(word)
-                elif kind in ("person", "team"):
-                    persons.update(clitic + word for clitic in PROCLITICS)
+                elif kind in ("person", "team", "organisation"):
+                    heads.update(clitic + word for clitic in PROCLITICS)
+                elif kind == "outlet":
+                    outlets.add(word)
+                elif kind == "street":
+                    streets.update(clitic + word for clitic in PROCLITICS)
+                elif kind == "attribution":
+                    attributions.update(clitic + word for clitic in PROCLITICS)
                 elif kind == "plural":
                     plurals[word] = tuple(f for f in (row.get("features") or "").split("|") if f)
                 else:
                     raise GeoError(
                         f"{path}:{line}: kind {kind!r} must be trigger, locative, topic, partner, situation, "
-                        "joiner, relative, plural, person or team"
+                        "joiner, relative, plural, person, team, organisation, outlet, attribution or street"
                     )
         lexicon.triggers = triggers
         lexicon.locatives = frozenset(locatives)
@@ -237,7 +255,10 @@ class Lexicon:
         lexicon.joiners = frozenset(joiners)
         lexicon.relatives = frozenset(relatives)
         lexicon.plurals = plurals
-        lexicon.persons = frozenset(persons)
+        lexicon.non_place_heads = frozenset(heads)
+        lexicon.outlet_tails = frozenset(outlets)
+        lexicon.attributions = frozenset(attributions)
+        lexicon.streets = frozenset(streets)
         for path in [DATA / "nationality_adjectives.csv", *_extra("GEO_ADJECTIVES")]:
             for line, row in _rows(path, ("country", "adjective")):
                 country = (row.get("country") or "").strip().upper()

@@ -92,12 +92,14 @@ class PlaceIndex:
             world_only = all(i.startswith(WORLD_PREFIX) for i in ids)
             for clitic in _clitics_for(key, world_only):
                 put(" " + clitic + key, IndexKey(len(key), clitic, ids))
-            if " " in key and not world_only and not key.isascii():
-                # A lost space inside a curated name (الولاياتالمتحده، ديرالزور) is still that name.
-                for joined in _joined_forms(key):
-                    if joined not in names:
+            if not world_only and not key.isascii():
+                # Spellings of a curated name that reports use: a lost space (الولاياتالمتحده،
+                # معرتحرمه), an alef after a final waw (مساكن هنانوا), a number between slashes
+                # (مشروع /3000/ شقه).
+                for variant in _variant_forms(key):
+                    if variant not in names:
                         for clitic in PROCLITICS:
-                            put(" " + clitic + joined, IndexKey(len(joined), clitic, ids))
+                            put(" " + clitic + variant, IndexKey(len(variant), clitic, ids))
             lam = lam_form(key)
             if lam:
                 for clitic in LAM_PROCLITICS:
@@ -245,12 +247,23 @@ def _inside_a_longer_hashtag(folded: str, start: int, end: int) -> bool:
     return tag_start + 1 != start or tag_end != end
 
 
-def _joined_forms(key: str) -> list[str]:
-    """Spellings of a multi-word name with one space lost, or all of them (الولاياتالمتحده)."""
+def _variant_forms(key: str) -> list[str]:
+    """Other spellings of a folded name: with one space lost or all of them (الولاياتالمتحده; a
+    teh marbuta written open when the words join: معرتحرمه), with an alef after a final waw
+    (هنانوا), and with a number set off by slashes (مشروع /3000/ شقه reads "مشروع  3000  شقه")."""
     words = key.split(" ")
-    forms = {"".join(words)}
-    for i in range(1, len(words)):
-        forms.add(" ".join([*words[: i - 1], words[i - 1] + words[i], *words[i + 1 :]]))
+    forms: set[str] = set()
+    if len(words) > 1:
+        forms.add("".join(words))
+        for i in range(1, len(words)):
+            first = words[i - 1]
+            for joined_first in {first, first[:-1] + "ت" if first.endswith("ه") else first}:
+                forms.add(" ".join([*words[: i - 1], joined_first + words[i], *words[i + 1 :]]))
+    if key.endswith("و") and len(words[-1]) > 3:
+        forms.add(key + "ا")
+    if any(word.isdigit() for word in words):
+        forms.add(" ".join(f" {word} " if word.isdigit() else word for word in words))
+    forms.discard(key)
     return sorted(forms)
 
 

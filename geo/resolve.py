@@ -13,8 +13,21 @@ Rules, in order (the first that settles a name gives its ``reason``):
    gazetteer lacks: it is placed approximately at the container, the way discovered names are.
 5. ``context``: an ancestor of an entry, a sibling of it, or its country is named unambiguously
    elsewhere in the document.
-6. ``prior``: feature rank (a country before a city of the same name), then a national capital,
+6. ``near the document's places``: of namesakes of the kind found in towns and cities, the one
+   within :data:`NAMESAKE_KM` of the median point of the document's other places.
+7. ``venue``: a name that is a country and a city, after في or ب with a diplomatic cue near, is the
+   city (اختتمت في الكويت أعمال القمة).
+8. ``prior``: feature rank (a country before a city of the same name), then a national capital,
    then population.
+
+Before these, a shadda in the text picks the namesake spelled with it (``spelling``: عمّان is
+Amman, not Oman). Names that are also common words (``ambiguous_names.txt``, and the world layer's
+names that are frequent words) need evidence: a place-type word, a container, a preposition in a
+document that names their province or city; or a list (``list``): coordinated with a confirmed place
+of the same city or province, or an item of a list headed by a plural place word (أحياء، قرى،
+بلدات); or the same name confirmed elsewhere in the document (``same name``). A name after a word of
+kinship, a team, an organisation or an outlet (ابن طولون، منتخب مصر، منصة موسكو، بحسب حلب اليوم)
+is none; after a word for a street it is a street the gazetteer lacks (شارع فلسطين).
 
 ``precision`` follows ACLED's geo_precision: 1 for the named town, village, neighbourhood or district
 itself; 2 for part of or near a named place (ريف حلب الجنوبي، شرق إدلب، قرب منبج); 3 for a province,
@@ -102,6 +115,12 @@ def precision_of(entry: Entry, near: bool) -> int:
     return 2 if near else 1
 
 
+#: What a place name after a word for a street resolves to: a street the gazetteer lacks, not placed.
+STREET = Resolution(
+    Entry("", "", "", "landmark", float("nan"), float("nan")), 0.3, 3, "unresolved; a street named after a place"
+)
+
+
 @dataclass(slots=True)
 class DocumentContext:
     """What the unambiguous names of one document say about the others (rule 5)."""
@@ -132,6 +151,7 @@ class Resolver:
         #: nothing else: most mentions of a document are decided by one dictionary look-up.
         self._unique_cache: dict[tuple[tuple[str, ...], str], Resolution] = {}
         self._stops: frozenset[str] | None = None
+        self._landmark_heads: frozenset[str] | None = None
         self._countries = frozenset(e.id for e in gazetteer if e.feature in ("country", "continent"))
         #: The text being resolved, when folding dropped marks from it (see :meth:`resolve`).
         self._source: str | None = None
@@ -181,7 +201,7 @@ class Resolver:
         original text when folding dropped marks from it (a shadda tells عمّان from عمان)."""
         self._source = source
         ambiguous = self.ambiguous
-        persons = self.lexicon.persons
+        heads = self.lexicon.non_place_heads
         unique_cache = self._unique_cache
         context: DocumentContext | None = None  # built on the first name that needs it
         resolutions: list[Resolution | None] = []
@@ -195,14 +215,19 @@ class Resolver:
             while end and scan[end - 1] == " ":
                 end -= 1
             word = scan[scan.rfind(" ", 0, end) + 1 : end]
-            if word in persons:
-                append(None)  # ابن طولون، أبو عمار: a person's name, whatever places share it
+            if word in heads or (word in self.lexicon.attributions and self._names_an_outlet(match, scan)):
+                # ابن طولون، منتخب مصر، منصة موسكو، بحسب حلب اليوم: a person, a team, an organisation
+                # or an outlet, whatever places share the name.
+                append(None)
+                continue
+            if word in self.lexicon.streets:
+                append(STREET)  # شارع فلسطين: a street named after a place, not the place
                 continue
             key = scan[match.norm_start : match.norm_end]
             if word[:2] == "ال" and NISBA.match(key) and self.lexicon.trigger_features(word):
                 append(None)  # العاصمة السعودية: an adjective after a definite place-type noun
                 continue
-            is_ambiguous = key in ambiguous
+            is_ambiguous = key in ambiguous or (key[0] == "ل" and "ا" + key in ambiguous and match.clitic[-1:] == "ل")
             if len(ids) == 1 and not is_ambiguous:
                 cached = unique_cache.get((ids, word))
                 if cached is None:
@@ -266,6 +291,8 @@ class Resolver:
                 match = matches[index]
                 key = scan[match.norm_start : match.norm_end]
                 candidates = self._candidates(match.ids)
+                if NISBA.match(key) and self._attributive(match, previous_word(scan, match.norm_start), scan):
+                    continue  # الحرس الجمهوري: an adjective, whatever the list around it
                 supported: list[Entry] = []
                 evidence = "list"
                 if key in confirmed:
@@ -385,6 +412,15 @@ class Resolver:
                 return ()
         return ()
 
+    def _names_a_landmark(self, word: str) -> bool:
+        """A head that is part of a landmark's name (جبل، تلة، سد، دوار، معبر، مطار: discovery's
+        ``in_name`` triggers), with or without a clitic."""
+        if self._landmark_heads is None:
+            from geo.discover import discovery_words
+
+            self._landmark_heads = discovery_words().in_name
+        return any(form in self._landmark_heads for form in word_forms(word))
+
     def _stop_words(self) -> frozenset[str]:
         """Words that end a list walked back from one of its items: discovery's stop words (verbs,
         particles, prepositions) and the common words of news text."""
@@ -394,6 +430,23 @@ class Resolver:
             words = discovery_words()
             self._stops = words.stops | words.common
         return self._stops
+
+    def _attributive(self, match: Match, word: str, scan: str) -> bool:
+        """A name that is also a word, with no clitic, right after a definite word that is no place-
+        type word or preposition: an adjective or the second term of a construct (الحرس الجمهوري،
+        النظام القائم في تايلند), not a place."""
+        return (
+            not match.clitic
+            and any(form[:2] == "ال" for form in word_forms(word))
+            and not self.lexicon.announces_place(word)
+            and not self.lexicon.is_joiner(word)
+        )
+
+    def _names_an_outlet(self, match: Match, scan: str) -> bool:
+        """The word after the name ends an outlet's name (حلب اليوم، شهبا برس، ديرالزور 24)."""
+        following = scan[match.norm_end : match.norm_end + 24].split(" ", 2)
+        word = following[1] if len(following) > 1 and not following[0] else following[0]
+        return word in self.lexicon.outlet_tails or word.isdigit()
 
     def _at_a_venue(self, match: Match, folded: str, scan: str) -> bool:
         """A locative (في، إلى) or ب before the name and a diplomatic cue within a few words of it in
@@ -577,19 +630,26 @@ class Resolver:
         match = matches[index]
         _near, wanted = self._word_context(word)
         candidates = self._candidates(match.ids)
-        if wanted:
+        if self._names_a_landmark(word):
+            return False  # جبل الأربعين، دوار الصخرة: a landmark named after the word, not the village
+        if wanted and not (any(f[:2] == "ال" for f in word_forms(word)) and "عاصمه" not in word):
             return True  # a place-type word announces a name: مدينة الباب، مخيم الهول
+        if self._attributive(match, word, scan):
+            return False  # الدول الخمس، الحرس الجمهوري: a definite noun and its adjective
         if self._container(matches, index, folded, scan):
             return True
         locative = "ب" in match.clitic or self.lexicon.is_locative(word) or word in TARGET_WORDS
         if self.lexicon.is_locative(word) and any(c.feature == "country" or c.capital for c in candidates):
             return True  # في مالي: an adjective (مالي: financial) cannot follow في
-        in_context = any(self.ancestors(c.id) & context.known or c.parent in context.parents for c in candidates)
         if all(c.id.startswith(WORLD_PREFIX) for c in candidates):
             # A GeoNames place whose name is also a frequent word: a preposition before it (في شيكاغو)
             # or its country named in the document is enough.
-            return locative or in_context
-        return locative and in_context
+            return locative or any(self.ancestors(c.id) & context.known for c in candidates)
+        # A curated one needs its province, city or a sibling named: the country is too little
+        # (عند جبل الأربعين قرب أريحا is no village of Hama because the story is in Syria).
+        return locative and any(
+            (self.ancestors(c.id) & context.known) - self._countries or c.parent in context.parents for c in candidates
+        )
 
     def _container(self, matches: Sequence[Match], index: int, folded: str, scan: str) -> Match | None:
         """The next match when it is the container phrase of this one (at most three words apart, or

@@ -180,3 +180,17 @@ def test_direction_words_and_nunation_make_no_place(geoparser, text):
 def test_a_place_inside_a_compound_hashtag_is_a_topic_but_a_hashtag_of_the_place_alone_is_a_mention(geoparser):
     assert spans(geoparser, "#سيول_الكويت تغرق الشوارع") == []
     assert spans(geoparser, "انفجار جديد في #تل_تمر") == [("تل_تمر", "sy-tal-tamr")]
+
+
+@pytest.mark.parametrize(
+    ("text", "place_id"),
+    [
+        ("سقطت قذائف على مساكن هنانوا", "sy-aleppo-masaken-hanano"),  # an alef after the final waw
+        ("أصاب القصف مشروع /1070/ شقة", "sy-aleppo-1070-apartments"),  # a number between slashes
+        ("أصاب القصف مشروع ١٠٧٠ شقة", "sy-aleppo-1070-apartments"),  # Arabic-Indic digits
+        ("قصفت الطائرات بلدة كفرتخاريم", "sy-kafr-takharim"),
+        ("قصفت الطائرات بلدة معرتمصرين", "sy-maarrat-misrin"),  # teh marbuta written open when joined
+    ],
+)
+def test_spelling_variants_of_curated_names(geoparser, text, place_id):
+    assert [m.place_id for m in geoparser.extract(text)] == [place_id]

@@ -243,3 +243,38 @@ def test_a_namesake_near_the_documents_other_places_wins(geoparser):
 def test_a_name_after_a_word_of_kinship_a_team_or_a_definite_place_noun_is_not_a_place(geoparser, text):
     found = [m.surface for m in geoparser.extract(text)]
     assert not {"طولون", "حلب", "مصر", "السعودية"} & set(found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ونقل مراسل حلب اليوم أن الطرق مغلقة",  # an outlet (attribution, then the outlet's last word)
+        "بحسب شبكة دمشق الإخبارية",  # an outlet's head
+        "كان لمنصة موسكو رأي آخر",  # an opposition platform
+        "تقدم الحرس الجمهوري نحو المدينة",  # an adjective after a definite noun
+        "انتقد المجلس الأعلى للثورة القرار",  # the same behind a lam clitic
+        "لم تعترض أي من الدول الخمس",  # an adjective after a definite place-type noun
+    ],
+)
+def test_outlets_organisations_and_adjectives_are_no_places(geoparser, text):
+    assert [(m.surface, m.place_id) for m in geoparser.extract(text)] == []
+
+
+def test_a_street_named_after_a_place_is_not_that_place(geoparser):
+    (mention,) = [m for m in geoparser.extract("انفجرت سيارة في شارع بغداد وسط المدينة")]
+    assert mention.surface == "بغداد" and mention.place_id == "" and mention.feature == "landmark"
+    assert mention.lat is None
+
+
+def test_quarters_of_other_cities_of_the_region_are_known(geoparser):
+    # Taiz: every item of a list headed by a plural place word, common words among them.
+    text = "قصف الحوثيون أحياء الموشكي والثورة، والروضة كذلك، والجمهوري في تعز"
+    found = {m.surface: m.place_id for m in geoparser.extract(text)}
+    assert {k: v for k, v in found.items() if k != "تعز"} == {
+        "الموشكي": "ye-taiz-mushki", "الثورة": "ye-taiz-thawra",
+        "الروضة": "ye-taiz-rawda", "الجمهوري": "ye-taiz-jumhuri",
+    }  # fmt: skip
+    # Mosul, Tripoli, Deir ez-Zor.
+    assert only(geoparser, "تقدمت القوات في حي الزنجيلي غرب الموصل", "الزنجيلي").place_id == "iq-mosul-zanjili"
+    assert only(geoparser, "اشتباكات في عين زارة جنوب طرابلس", "عين زارة").place_id == "ly-tripoli-ain-zara"
+    assert only(geoparser, "قصف على حي الجورة في دير الزور", "الجورة").place_id == "sy-deir-ez-zor-joura"

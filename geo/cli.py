@@ -17,7 +17,8 @@ from geo.errors import GeoError, UsageError
 EXAMPLES = {
     "search": "example:\n  geo gazetteer search بباريس\n  geo gazetteer search 'Munich' --json",
     "add": (
-        "example:\n  geo gazetteer add --name-ar 'الإذاعة' --name-en 'Al-Idhaa' --at '36°12′58″N 37°08′19″E' \\\n"
+        "example:\n  geo gazetteer add --name-ar 'الحلوانية' --name-en 'Al-Halwaniyah' \\\n"
+        "      --at '36°12′22″N 37°11′56″E' \\\n"
         "      --feature neighbourhood --parent sy-aleppo --source 'your source' --file my_places.csv\n"
         "  geo gazetteer add --from suggestions.csv"
     ),

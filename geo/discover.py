@@ -38,7 +38,9 @@ CONTAINER_FEATURES = frozenset({"region", "city", "town", "admin1"})
 #: A container must begin within this many characters after the name.
 CONTAINER_GAP = 30
 CLAUSE_END = re.compile(r"[.!?؟؛:\n،,\"«»()\[\]]")
-CONTAINER_WORDS = NEAR_WORDS | {"في", "بريف", "ريف", "بمدينه", "مدينه", "بمحافظه", "محافظه", "ضمن", "داخل"}
+#: ... and what ends the phrase between a name and its container (quotes do not: مطعم "X" في حي "Y").
+CONTAINER_BREAK = re.compile(r"[.!?؟؛:\n،,()\[\]]")
+CONTAINER_WORDS = NEAR_WORDS | {"في", "بريف", "ريف", "بمدينه", "مدينه", "بمحافظه", "محافظه", "ضمن", "داخل", "قلب"}
 #: First words of many compound village names (أبو الظهور، عين عيسى، كفر حمرة، دير حافر، تل رفعت).
 NAME_HEADS = frozenset(
     {"ابو", "ام", "تل", "كفر", "عين", "دير", "خان", "بيت", "جسر", "راس", "باب", "بير", "قصر", "مزرعه"}
@@ -196,6 +198,15 @@ def discover(
         start, end = candidate
         taken.append((start, end))
         found.append(_unresolved(start, end, "village", "", matches, resolutions, masked, norm_text, source_span))
+    # One sense per document: a name placed once is placed wherever the document repeats it.
+    placed = {norm_text[u.match.norm_start : u.match.norm_end]: u.container for u in found if u.container is not None}
+    if placed:
+        found = [
+            replace(u, container=placed.get(norm_text[u.match.norm_start : u.match.norm_end]))
+            if u.container is None
+            else u
+            for u in found
+        ]
     return sorted(found, key=lambda u: u.match.norm_start)
 
 
@@ -320,6 +331,18 @@ def _name_before_container(index, matches, resolutions, masked, words, lexicon) 
     return start, end
 
 
+def _places_it(word: str) -> bool:
+    """A relative or place-type word between a name and its container (X الواقعة جنوبي العاصمة
+    طرابلس، X الكائن في حي ...)."""
+    lexicon = _lexicon()
+    return lexicon.is_relative(word) or bool(lexicon.trigger_features(word))
+
+
+@cache
+def _lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
 def _unresolved(start, end, feature, trigger, matches, resolutions, masked, norm_text, source_span) -> Unresolved:
     container = None
     name_end = end
@@ -332,9 +355,9 @@ def _unresolved(start, end, feature, trigger, matches, resolutions, masked, norm
         if match.clitic[:1] in ("و", "ف"):
             break  # قرى بسيمة وعين الفيجة: the next item of a list, not a container
         gap = masked[end:word_start]
-        if word_start - end <= CONTAINER_GAP and not CLAUSE_END.search(norm_text, end, word_start):
+        if word_start - end <= CONTAINER_GAP and not CONTAINER_BREAK.search(norm_text, end, word_start):
             gap_words = gap.split()
-            if all(any(f in CONTAINER_WORDS for f in word_forms(w)) for w in gap_words):
+            if all(any(f in CONTAINER_WORDS for f in word_forms(w)) or _places_it(w) for w in gap_words):
                 container = resolution.entry
         break
     source_start, source_end = source_span(start, name_end)

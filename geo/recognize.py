@@ -36,7 +36,8 @@ class IndexKey(NamedTuple):
     #: A phrase that is not a place (an organisation ...): it hides any place name inside it.
     blocked: bool = False
     #: A direction word glued to the first letters of a name (جنوبد in جنوبدمشق): ``length`` is then
-    #: the number of those letters, and the rest of the word is looked up as a name.
+    #: the number of those letters, and the rest of the word is looked up as a name. A glue key is
+    #: ``blocked`` too, so that the common path never takes it for a name.
     glue: bool = False
 
 
@@ -117,7 +118,7 @@ class PlaceIndex:
         for word in GLUE_WORDS:
             for clitic in PROCLITICS:
                 for tail in GLUE_TAILS:
-                    slots.setdefault(" " + clitic + word + tail, IndexKey(len(tail), clitic, (), False, True))
+                    slots.setdefault(" " + clitic + word + tail, IndexKey(len(tail), clitic, (), True, True))
         automaton = ahocorasick.Automaton()
         keys: list[IndexKey] = []
         for text, slot in slots.items():
@@ -154,18 +155,19 @@ class PlaceIndex:
         source = norm.source
         found: list[Match] = []
         append = found.append
-        hashtags = "#" in norm.text
         for last, index in automaton.iter_long(padded):
             length, clitic, ids, blocked, glue = keys[index]
-            if glue:
-                # A direction word with a name glued to it (جنوبدمشق، الشرقيهلدمشق): the name is
-                # the rest of the word, with its clitic.
-                slot, last = _whole_word_key(automaton, keys, padded, last - length + 1)
-                if slot is None:
-                    continue
-                length, clitic, ids, blocked, glue = slot
-            elif padded[last + 1] != " ":
-                if padded[last + 1].isdigit():
+            if padded[last + 1] != " ":
+                # The common case (a name, then a space) never comes here: a glue key always runs into
+                # the rest of its word, and other keys only when the text does.
+                if glue:
+                    # A direction word with a name glued to it (جنوبدمشق، الشرقيهلدمشق): the name is
+                    # the rest of the word, with its clitic.
+                    slot, last = _whole_word_key(automaton, keys, padded, last - length + 1)
+                    if slot is None:
+                        continue
+                    length, clitic, ids, blocked, glue = slot
+                elif padded[last + 1].isdigit():
                     pass  # a name and a number glued (جنيف٢): the conference is still in Geneva
                 elif padded[last + 1] in GLUED_CLITICS and (
                     second := _glued_second_name(automaton, keys, padded, last + 1, ids)
@@ -182,19 +184,21 @@ class PlaceIndex:
                     if slot is None:
                         continue
                     length, clitic, ids, blocked, glue = slot
-            if blocked or glue:
-                continue
+            if blocked:
+                continue  # a phrase that is not a place (glue keys are blocked too)
             # ``last`` is the index in ``scan`` just past the name.
             start = last - length
-            if hashtags and _inside_a_longer_hashtag(norm.text, start - len(clitic), last):
-                continue
             if span is None:
                 append(Match(start, last, start, last, ids, clitic))
             else:
-                source_start, source_end = span(start, last)
-                if source[source_end - 1] in TANWEEN:
-                    continue  # بنوداً: an indefinite noun (nunation), never a place name in news
-                append(Match(start, last, source_start, source_end, ids, clitic))
+                append(Match(start, last, *span(start, last), ids, clitic))
+        if span is not None and any(mark in source for mark in TANWEEN):
+            # بنوداً: a word with nunation is an indefinite noun or an adverb; a name only the world
+            # layer has is not taken from it (a curated name in fully vowelled text still is).
+            found = [m for m in found if source[m.end - 1] not in TANWEEN or not _world_only(m.ids)]
+        if "#" in norm.text:
+            folded = norm.text
+            found = [m for m in found if not _inside_a_longer_hashtag(folded, m.norm_start - len(m.clitic), m.norm_end)]
         return found
 
 
@@ -231,6 +235,10 @@ def _clitics_for(key: str, world_only: bool) -> tuple[str, ...]:
     if world_only:
         return tuple(p for p in PROCLITICS if "ك" not in p and "ف" not in p)
     return tuple(PROCLITICS)
+
+
+def _world_only(ids: tuple[str, ...]) -> bool:
+    return bool(ids) and all(i.startswith(WORLD_PREFIX) for i in ids)
 
 
 def _inside_a_longer_hashtag(folded: str, start: int, end: int) -> bool:

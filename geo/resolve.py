@@ -36,10 +36,9 @@ country or larger region.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from geopy.distance import great_circle
 
@@ -131,8 +130,21 @@ class DocumentContext:
     parents: set[str]
     #: The country most of them are in.
     country: str
-    #: Median point of those of them that are towns, quarters or cities: where the story is.
-    centre: tuple[float, float] | None = None
+    #: Those names' entries.
+    places: list[Entry] = field(default_factory=list)
+    _centre: tuple[float, float] | bool | None = False
+
+    @property
+    def centre(self) -> tuple[float, float] | None:
+        """Median point of those places that are towns, quarters or cities: where the story is
+        (computed when a namesake first needs it)."""
+        if self._centre is False:
+            local = [e for e in self.places if e.feature in LOCAL_FEATURES]
+            middle = len(local) // 2
+            self._centre = (
+                (sorted(e.lat for e in local)[middle], sorted(e.lon for e in local)[middle]) if local else None
+            )
+        return self._centre
 
 
 class Resolver:
@@ -152,6 +164,8 @@ class Resolver:
         self._unique_cache: dict[tuple[tuple[str, ...], str], Resolution] = {}
         self._stops: frozenset[str] | None = None
         self._landmark_heads: frozenset[str] | None = None
+        #: Words before a name that need a second look (one set look-up for the common case).
+        self._special_words = lexicon.non_place_heads | lexicon.attributions | lexicon.streets
         self._countries = frozenset(e.id for e in gazetteer if e.feature in ("country", "continent"))
         #: The text being resolved, when folding dropped marks from it (see :meth:`resolve`).
         self._source: str | None = None
@@ -177,21 +191,17 @@ class Resolver:
         known: set[str] = set()
         parents: set[str] = set()
         countries: Counter[str] = Counter()
-        latitudes: list[float] = []
-        longitudes: list[float] = []
+        places: list[Entry] = []
         for match in matches:
             if len(match.ids) == 1 and scan[match.norm_start : match.norm_end] not in ambiguous:
                 entry = gazetteer[match.ids[0]]
+                places.append(entry)
                 known.add(entry.id)
                 known.update(self.ancestors(entry.id))
                 parents.add(entry.parent)
                 if entry.country:
                     countries[entry.country] += 1
-                if entry.feature in LOCAL_FEATURES:
-                    latitudes.append(entry.lat)
-                    longitudes.append(entry.lon)
-        centre = (statistics.median(latitudes), statistics.median(longitudes)) if latitudes else None
-        return DocumentContext(known, parents, countries.most_common(1)[0][0] if countries else "", centre)
+        return DocumentContext(known, parents, countries.most_common(1)[0][0] if countries else "", places)
 
     def resolve(
         self, matches: Sequence[Match], folded: str, scan: str, source: str | None = None
@@ -201,9 +211,16 @@ class Resolver:
         original text when folding dropped marks from it (a shadda tells عمّان from عمان)."""
         self._source = source
         ambiguous = self.ambiguous
-        heads = self.lexicon.non_place_heads
+        special = self._special_words
         unique_cache = self._unique_cache
-        context: DocumentContext | None = None  # built on the first name that needs it
+        built: list[DocumentContext] = []
+
+        def document() -> DocumentContext:
+            """The document's context, built the first time a name needs it (most never do)."""
+            if not built:
+                built.append(self.context(matches, scan))
+            return built[0]
+
         resolutions: list[Resolution | None] = []
         #: Names that are also common words, with no evidence of their own (yet).
         pending: list[int] = []
@@ -215,18 +232,12 @@ class Resolver:
             while end and scan[end - 1] == " ":
                 end -= 1
             word = scan[scan.rfind(" ", 0, end) + 1 : end]
-            if word in heads or (word in self.lexicon.attributions and self._names_an_outlet(match, scan)):
-                # ابن طولون، منتخب مصر، منصة موسكو، بحسب حلب اليوم: a person, a team, an organisation
-                # or an outlet, whatever places share the name.
-                append(None)
-                continue
-            if word in self.lexicon.streets:
-                append(STREET)  # شارع فلسطين: a street named after a place, not the place
-                continue
             key = scan[match.norm_start : match.norm_end]
-            if word[:2] == "ال" and NISBA.match(key) and self.lexicon.trigger_features(word):
-                append(None)  # العاصمة السعودية: an adjective after a definite place-type noun
-                continue
+            if word in special or (key[-1] in "يه" and word[:2] == "ال"):
+                not_a_place = self._not_a_place(matches, index, word, key, folded, scan)
+                if not_a_place is not False:
+                    append(not_a_place)
+                    continue
             is_ambiguous = key in ambiguous or (key[0] == "ل" and "ا" + key in ambiguous and match.clitic[-1:] == "ل")
             if len(ids) == 1 and not is_ambiguous:
                 cached = unique_cache.get((ids, word))
@@ -239,15 +250,13 @@ class Resolver:
                     cached = self._contradicted(matches, index, folded, scan, cached)
                 append(cached)
                 continue
-            if context is None:
-                context = self.context(matches, scan)
-            if is_ambiguous and not self._has_evidence(matches, index, word, folded, scan, context):
+            if is_ambiguous and not self._has_evidence(matches, index, word, folded, scan, document):
                 append(None)
                 pending.append(index)
                 continue
-            append(self._resolve_one(matches, index, word, folded, scan, context))
+            append(self._resolve_one(matches, index, word, folded, scan, document() if len(ids) > 1 else None))
         if pending:
-            self._confirm_from_lists(matches, resolutions, pending, folded, scan, context)
+            self._confirm_from_lists(matches, resolutions, pending, folded, scan, document)
         return resolutions
 
     def _resolve_one(
@@ -273,7 +282,7 @@ class Resolver:
         pending: list[int],
         folded: str,
         scan: str,
-        context: DocumentContext | None,
+        document: Callable[[], DocumentContext],
     ) -> None:
         """Names that are also common words, confirmed by the places around them (in place).
 
@@ -298,13 +307,14 @@ class Resolver:
                 if key in confirmed:
                     supported, evidence = candidates, "same name"
                 else:
-                    supported = self._coordinated_support(matches, resolutions, index, folded, scan, context)
+                    supported = self._coordinated_support(matches, resolutions, index, folded, scan, document)
                     if not supported:
                         features = self._list_head(matches, index, folded, scan)
                         supported = [c for c in candidates if c.feature in features]
                 if not supported:
                     continue
                 word = previous_word(scan, match.norm_start - len(match.clitic))
+                context = document() if len(supported) > 1 else None
                 resolutions[index] = self._resolve_one(matches, index, word, folded, scan, context, supported, evidence)
                 pending.remove(index)
                 confirmed.add(key)
@@ -317,7 +327,7 @@ class Resolver:
         index: int,
         folded: str,
         scan: str,
-        context: DocumentContext | None,
+        document: Callable[[], DocumentContext],
     ) -> list[Entry]:
         """The entries of this name that share a parent with a confirmed place it is coordinated
         with, on either side (الخالدية وبستان القصر: both quarters of Aleppo)."""
@@ -329,9 +339,9 @@ class Resolver:
             if resolutions[other] is None:
                 # Two such names side by side (المشهد والصالحين) confirm each other when both can be
                 # quarters of one place that the document names unambiguously elsewhere.
-                if context is None or not self._coordinated(matches[first], matches[second], folded, scan):
+                if not self._coordinated(matches[first], matches[second], folded, scan):
                     continue
-                parents = {c.parent for c in self._candidates(matches[other].ids)} & context.known
+                parents = {c.parent for c in self._candidates(matches[other].ids)} & document().known
                 kept = [c for c in candidates if c.parent in parents]
                 if kept:
                     return kept
@@ -430,6 +440,38 @@ class Resolver:
             words = discovery_words()
             self._stops = words.stops | words.common
         return self._stops
+
+    def _not_a_place(
+        self, matches: Sequence[Match], index: int, word: str, key: str, folded: str, scan: str
+    ) -> Resolution | bool | None:
+        """What a name is when the word before it says it is no place: ``None`` for a person, a team,
+        an organisation, an outlet (ابن طولون، منتخب مصر، منصة موسكو، بحسب حلب اليوم) or an adjective
+        after a definite place-type noun (العاصمة السعودية); a street's resolution (شارع فلسطين);
+        ``False`` when the word says nothing of the kind."""
+        lexicon = self.lexicon
+        if word in lexicon.non_place_heads:
+            return None
+        if word in lexicon.attributions and self._names_an_outlet(matches[index], scan):
+            return None
+        if word in lexicon.streets:
+            return self._street(matches, index, folded, scan)
+        if word[:2] == "ال" and NISBA.match(key) and lexicon.trigger_features(word):
+            return None
+        return False
+
+    def _street(self, matches: Sequence[Match], index: int, folded: str, scan: str) -> Resolution:
+        """A street named after a place: placed approximately at the container the phrase names
+        (شارع فلسطين بمدينة تل تمر), else not placed."""
+        following = self._container(matches, index, folded, scan)
+        if following is None:
+            return STREET
+        container = self._candidates(following.ids)[0]
+        entry = Entry(
+            "", "", "", "landmark", container.lat, container.lon, parent=container.id, country=container.country
+        )  # fmt: skip
+        precision = 3 if container.feature in ("admin1", "country") else 2
+        reason = f"unresolved; a street, approximate: placed at container {container.id}"
+        return Resolution(entry, 0.4, precision, reason)
 
     def _attributive(self, match: Match, word: str, scan: str) -> bool:
         """A name that is also a word, with no clitic, right after a definite word that is no place-
@@ -624,7 +666,13 @@ class Resolver:
         return cached
 
     def _has_evidence(
-        self, matches: Sequence[Match], index: int, word: str, folded: str, scan: str, context: DocumentContext
+        self,
+        matches: Sequence[Match],
+        index: int,
+        word: str,
+        folded: str,
+        scan: str,
+        document: Callable[[], DocumentContext],
     ) -> bool:
         """Evidence that a name which is also a common word is a place in this phrase."""
         match = matches[index]
@@ -644,10 +692,13 @@ class Resolver:
         if all(c.id.startswith(WORLD_PREFIX) for c in candidates):
             # A GeoNames place whose name is also a frequent word: a preposition before it (في شيكاغو)
             # or its country named in the document is enough.
-            return locative or any(self.ancestors(c.id) & context.known for c in candidates)
+            return locative or any(self.ancestors(c.id) & document().known for c in candidates)
         # A curated one needs its province, city or a sibling named: the country is too little
         # (عند جبل الأربعين قرب أريحا is no village of Hama because the story is in Syria).
-        return locative and any(
+        if not locative:
+            return False
+        context = document()
+        return any(
             (self.ancestors(c.id) & context.known) - self._countries or c.parent in context.parents for c in candidates
         )
 

@@ -113,6 +113,8 @@ def test_a_damaged_cache_file_is_rebuilt(monkeypatch, tmp_path):
     [
         ("بدأت حملة لقاحات كورونا في المدارس", []),
         ("وقع الانفجار في شيكاغو ليلاً", ["شيكاغو"]),
+        # ب + نودا (a town in Japan) with nunation: "clauses", an indefinite noun.
+        ("أضاف الاتفاق بنوداً كثيرة", []),
     ],
 )
 def test_a_world_name_that_is_a_frequent_word_needs_evidence(world_parser, text, found):

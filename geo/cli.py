@@ -460,8 +460,8 @@ def _export(args) -> int:
     from geo.batch import check_output_path
     from geo.formats import check_terminal, choose_format, to_stdout
 
-    fmt = choose_format(args.out, args.format, EXPORT_FORMATS, "csv")
     check_output_path(args.out)
+    fmt = choose_format(args.out, args.format, EXPORT_FORMATS, "csv")
     check_terminal(fmt, args.out)
     _chosen(args, fmt, args.out)
     gazetteer = _gazetteer(args)
@@ -495,8 +495,8 @@ def _suggest(args) -> int:
     from geo.batch import check_output_path
     from geo.formats import choose_format, to_stdout
 
-    fmt = choose_format(args.out, args.format, ("table", "csv"), "table")
     check_output_path(args.out)
+    fmt = choose_format(args.out, args.format, ("table", "csv"), "table")
     _chosen(args, fmt, args.out)
     rows, failures = curation.suggest(_geoparser(args), args.paths, encoding=args.encoding)
     _report_failures(failures)
@@ -561,8 +561,8 @@ def _extract(args) -> int:
     from geo.formats import check_terminal, choose_format
 
     started = time.perf_counter()
-    fmt = choose_format(args.out, args.format, EXTRACT_FORMATS, "jsonl")
     batch.check_output_path(args.out)
+    fmt = choose_format(args.out, args.format, EXTRACT_FORMATS, "jsonl")
     check_terminal(fmt, args.out)
     _chosen(args, fmt, args.out)
     parser = _geoparser(args)
@@ -598,6 +598,7 @@ def _map(args) -> int:
     from geo.formats import choose_format, to_stdout
 
     started = time.perf_counter()
+    batch.check_output_path(args.out)
     choose_format(args.out, None, ("html",), "html", hint="a picture is --png FILE.png")
     if args.out is None and sys.stdout.isatty():
         raise UsageError("geo map writes a whole HTML page: give --out FILE.html (or --out - to print it here)")

@@ -271,7 +271,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", help="files or folders (default: bundled files and $GEO_GAZETTEER)")
     validate.set_defaults(handler=_validate)
 
-    export = command(gazetteer_commands, "export", "write the gazetteer as CSV, JSONL, GeoJSON, GeoParquet, GeoPackage")
+    export = command(
+        gazetteer_commands, "export",
+        "write the curated entries (bundled and yours, not the world layer) as CSV, JSONL, GeoJSON, "
+        "GeoParquet or GeoPackage",
+    )
     export.add_argument("--format", choices=EXPORT_FORMATS, help=_formats_help(EXPORT_FORMATS, "csv on stdout"))
     export.add_argument(
         "--out",

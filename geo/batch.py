@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
@@ -307,43 +308,40 @@ def extract_to(
     options: RunOptions | None = None,
     progress: Progress | None = None,
 ) -> RunReport:
-    """``geo extract``: JSONL and CSV stream line by line (to ``out`` or stdout), GeoParquet a row
-    group at a time; GeoJSON is written through geopandas once every document is read. Failures are
+    """``geo extract``: write the mentions of ``paths`` as ``fmt`` (a :data:`geo.formats.FORMATS`
+    name) to the file ``out``, or to stdout when ``out`` is None or ``-``.
+
+    JSONL and CSV stream line by line, GeoParquet a row group at a time; GeoJSON and GeoPackage are
+    written through geopandas once every document is read. Binary formats go to stdout only when it
+    is not a terminal (through a temporary file, as Parquet and GeoPackage need one). Failures are
     printed on stderr as they are met (above the progress bar, if any)."""
+    from geo.formats import check_terminal, through_file, to_stdout
+
     check_output_path(out)
+    check_terminal(fmt, out)
+    if fmt not in ("jsonl", "csv", "parquet", "geojson", "gpkg"):
+        raise UsageError(f"unknown format {fmt!r}")
     options = options or RunOptions(encoding=encoding)
     report = RunReport()
-    if fmt in ("geojson", "parquet") and not out:
-        raise UsageError(f"--format {fmt} needs --out FILE")
     try:
         mentions = _run(parser, paths, options, report, progress)
-        if fmt == "parquet":
-            from geo.table import GeoParquetWriter
-
-            with GeoParquetWriter(out) as writer:
-                for mention in mentions:
-                    writer.write((mention,))
+        if fmt in ("parquet", "geojson", "gpkg"):
+            with through_file(fmt) if to_stdout(out) else nullcontext(out) as path:
+                _write_file(mentions, path, fmt)
             return report
-        if fmt == "geojson":
-            from geo.table import mentions_frame, write_frame
-
-            write_frame(mentions_frame(list(mentions)), out, fmt)
-            return report
-        stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
+        stream = sys.stdout if to_stdout(out) else open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
         try:
             writer = None
             if fmt == "csv":
                 writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS, lineterminator="\n")
                 writer.writeheader()
-            elif fmt != "jsonl":
-                raise UsageError(f"unknown format {fmt!r}")
             for mention in mentions:
                 if writer is not None:
                     writer.writerow(record(mention))
                 else:
                     stream.write(json.dumps(record(mention), ensure_ascii=False) + "\n")
         finally:
-            if out:
+            if stream is not sys.stdout:
                 stream.close()
         return report
     finally:
@@ -351,13 +349,38 @@ def extract_to(
             progress.close()
 
 
-def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress: Progress | None = None) -> RunReport:
-    """``geo map``: extract every document, then render and write the map and its companions."""
-    from geo import maps
+def _write_file(mentions: Iterable[Mention], path: str, fmt: str) -> None:
+    """The formats written to a file by a library: GeoParquet streamed, the others at the end."""
+    if fmt == "parquet":
+        from geo.table import GeoParquetWriter
 
-    for flag, target in (("--out", args.out), ("--png", args.png), ("--fragment", args.fragment),
-                         ("--geojson", args.geojson)):
+        with GeoParquetWriter(path) as writer:
+            for mention in mentions:
+                writer.write((mention,))
+        return
+    from geo.table import mentions_frame, write_frame
+
+    write_frame(mentions_frame(list(mentions)), path, fmt, layer="mentions")
+
+
+def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress: Progress | None = None) -> RunReport:
+    """``geo map``: extract every document, then render and write the map and its companions.
+
+    ``args.out`` is the HTML file, or stdout when it is None or ``-``; one companion (``--png``,
+    ``--fragment``, ``--geojson``) may be ``-`` instead when the page goes to a file."""
+    from geo import maps
+    from geo.formats import STDOUT, check_terminal, through_file, to_stdout
+
+    out = STDOUT if args.out is None else args.out
+    companions = {"--png": args.png, "--fragment": args.fragment, "--geojson": args.geojson}
+    outputs = {"--out": out, **companions}
+    for flag, target in outputs.items():
         check_output_path(target, flag)
+    on_stdout = [flag for flag, target in outputs.items() if target == STDOUT]
+    if len(on_stdout) > 1:
+        raise UsageError(f"{' and '.join(on_stdout)} both name stdout (-): only one output can go there")
+    if args.png == STDOUT:
+        check_terminal("png", STDOUT, "--png")
     # Everything that can be refused is refused before the run, not after an hour of extraction.
     map_options = maps.MapOptions(
         title=args.title,
@@ -369,9 +392,9 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
     if args.focus and parser.gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
     if args.png:
-        from geo.maps.snapshot import chromium_path
+        from geo.maps.snapshot import check_snapshot
 
-        chromium_path()
+        check_snapshot()
     options = options or RunOptions(encoding=args.encoding)
     report = RunReport()
     try:
@@ -381,18 +404,23 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
             progress.close()
     if report.failed and report.failed >= report.documents:
         # A mistyped path must not replace last week's map with an empty one.
-        raise InputError(args.out, "not written: none of the inputs could be read")
+        raise InputError(out, "not written: none of the inputs could be read")
     map_options = replace(map_options, documents=report.documents - report.failed)
     built = maps.render_map(mentions, gazetteer=parser.gazetteer, options=map_options)
-    maps.save_html(built, args.out)
-    if args.fragment:
+    # The page goes to stdout through a file: the picture is taken of that file.
+    with through_file("html") if to_stdout(out) else nullcontext(out) as page:
+        maps.save_html(built, page)
+        if args.png:
+            with through_file("png") if args.png == STDOUT else nullcontext(args.png) as picture:
+                maps.save_png(page, picture)
+    if args.fragment == STDOUT:
+        sys.stdout.write(maps.fragment_html(built))
+    elif args.fragment:
         maps.save_fragment(built, args.fragment)
     if args.geojson:
         # The run's gazetteer (with the user's --gazetteer files), for the parent chains.
-        maps.save_geojson(mentions, args.geojson, gazetteer=parser.gazetteer)
-    if args.png:
-        maps.save_png(args.out, args.png)
-    print(f"wrote {args.out} ({len(mentions)} mentions)", file=sys.stderr)
+        with through_file("geojson") if args.geojson == STDOUT else nullcontext(args.geojson) as layers:
+            maps.save_geojson(mentions, layers, gazetteer=parser.gazetteer)
     return report
 
 

@@ -252,12 +252,19 @@ def suggest(parser, paths: list[str], out: str | None = None, encoding: str = "u
     rows.sort(key=lambda r: (-r["count"], r["name_ar"]))
     if out:
         with open(out, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=SUGGESTION_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+            write_suggestions(rows, stream)
     return rows, failures
 
 
-def print_suggestions(rows: list[dict]) -> None:
+def write_suggestions(rows: list[dict], stream) -> None:
+    """The rows as CSV (:data:`SUGGESTION_COLUMNS`), the form ``gazetteer add --from`` reads."""
+    writer = csv.DictWriter(stream, fieldnames=SUGGESTION_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def print_suggestions(rows: list[dict], stream=None) -> None:
+    """The rows for reading: count, name, feature, container, first example, tab-separated."""
     for row in rows:
-        print(f"{row['count']}\t{row['name_ar']}\t{row['feature']}\t{row['parent'] or '-'}\t{row['example_1']}")
+        print(f"{row['count']}\t{row['name_ar']}\t{row['feature']}\t{row['parent'] or '-'}\t{row['example_1']}",
+              file=stream)

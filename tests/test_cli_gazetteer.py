@@ -179,15 +179,6 @@ def test_export_into_a_missing_folder_is_refused(tmp_path):
     assert result.returncode == 2 and "does not exist" in result.stderr
 
 
-def test_version_help_and_bare_command():
-    assert run_geo("--version").stdout.startswith("geo ")
-    bare = run_geo()
-    assert bare.returncode == 0 and "gazetteer" in bare.stdout
-    for command in (["gazetteer", "add"], ["gazetteer", "search"], ["extract"], ["map"], ["gazetteer", "validate"]):
-        text = run_geo(*command, "--help").stdout
-        assert "example:" in text, command
-
-
 def test_the_add_example_of_the_help_and_the_readme_is_accepted(tmp_path):
     """The example a user copies first must work on a fresh clone (and not name a place that the
     gazetteer already has, which add refuses as a duplicate)."""

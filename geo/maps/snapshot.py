@@ -20,6 +20,21 @@ CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu"]
 READY = "() => (window.geoMapsReady || 0) >= 1"
 TIMEOUT_MS = 60_000
+#: What a picture needs, in the words of the README (an extra of the project, and Debian's browser).
+NEEDS_PLAYWRIGHT = (
+    "--png needs the playwright package: pip install -e '.[png]' in the clone of geo "
+    "(and Debian's Chromium: sudo apt-get install chromium)"
+)
+NEEDS_CHROMIUM = "--png needs Chromium: sudo apt-get install chromium (Debian), or set GEO_CHROMIUM to its path"
+
+
+def check_snapshot() -> None:
+    """Refuse at once, before a long run, when a picture cannot be taken here."""
+    chromium_path()
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        raise GeoError(NEEDS_PLAYWRIGHT) from None
 
 
 def chromium_path() -> str:
@@ -33,7 +48,7 @@ def chromium_path() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise GeoError("--png needs Chromium: install it (apt-get install chromium) or set GEO_CHROMIUM to its path")
+    raise GeoError(NEEDS_CHROMIUM)
 
 
 def block_network(route) -> None:
@@ -62,7 +77,7 @@ def _screenshot(html_path: str | os.PathLike, png_path: str | os.PathLike, width
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise GeoError("--png needs the playwright package (pip install playwright)") from None
+        raise GeoError(NEEDS_PLAYWRIGHT) from None
     page_url = Path(html_path).resolve().as_uri()
     try:
         with sync_playwright() as p:

@@ -19,6 +19,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.coordinates import reported
 from geo.corpus import DateRange, Document, DocumentError, expand_paths, kind_of, read_documents, text_pieces
 from geo.errors import GeoError, InputError, UsageError
 from geo.model import Mention
@@ -283,8 +284,9 @@ def check_output_path(out: str | os.PathLike | None, flag: str = "--out") -> Non
 
 
 def record(mention: Mention) -> dict:
-    """The output record of a mention: :data:`RECORD_FIELDS`, in that order."""
-    return {key: getattr(mention, key) for key in RECORD_FIELDS}
+    """The output record of a mention: :data:`RECORD_FIELDS`, in that order, coordinates to the
+    decimals their uncertainty is worth."""
+    return reported({key: getattr(mention, key) for key in RECORD_FIELDS})
 
 
 def _run(parser: Geoparser, paths: list[str], options: RunOptions, report: RunReport,

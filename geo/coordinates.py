@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 
 #: ``measured``: surveyed or read off imagery by the curator; ``reference``: copied from a named
 #: reference (GeoNames, Natural Earth, an encyclopaedia article, OCHA/OpenSyria), which the row's
@@ -142,9 +143,22 @@ def round_uncertainty(value: float) -> float:
     return float(int(rounded)) if rounded >= 10 else rounded
 
 
+@cache
 def decimals_for(uncertainty_km: float | None) -> int:
     """How many decimals of a degree say no more than the point is worth: the smallest step shown
     (0.01° is about 1.1 km) is no finer than a tenth of the uncertainty, and no coarser than it."""
     if uncertainty_km is None or uncertainty_km <= 0:
         return 5
     return min(5, max(1, math.ceil(math.log10(KM_PER_DEGREE / uncertainty_km))))
+
+
+def reported(mention_record: dict) -> dict:
+    """An output record with ``lat``/``lon`` rounded to what its ``uncertainty_km`` is worth (a quarter
+    placed to within 1.5 km is reported to 0.01°, not 0.0001°). Maps keep the full value: rounding
+    there would stack neighbouring quarters on one grid point."""
+    lat = mention_record.get("lat")
+    if lat is not None:
+        digits = decimals_for(mention_record.get("uncertainty_km"))
+        mention_record["lat"] = round(lat, digits)
+        mention_record["lon"] = round(mention_record["lon"], digits)
+    return mention_record

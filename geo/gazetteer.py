@@ -21,10 +21,12 @@ from pathlib import Path
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from geo.admin import EMPTY_CHAIN, AdminChain, admin_chains
 from geo.arabic import name_key
 from geo.clitics import key_forms
 from geo.coordinates import point_quality
 from geo.errors import EntryRefused, GazetteerError
+from geo.facts import NO_FACTS, facts_of
 from geo.model import COLUMNS, FEATURES, Entry
 
 #: Columns a file must have; the others may be left out of a user's own file.
@@ -237,6 +239,9 @@ class Gazetteer(Geocoder):
         self._entries: dict[str, Entry] = {}
         self._by_key: dict[str, list[str]] = defaultdict(list)
         self._children: dict[str, list[str]] = defaultdict(list)
+        #: Admin chains (entries with one), and each looked-up entry's output facts: see geo.facts.
+        self._chains: dict[str, AdminChain] | None = None
+        self._facts: dict[str, tuple] = {}
         for entry in entries:
             self._insert(entry)
 
@@ -284,6 +289,7 @@ class Gazetteer(Geocoder):
             "entries": [dataclasses.astuple(entry) for entry in self._entries.values()],
             "by_key": dict(self._by_key),
             "children": dict(self._children),
+            "chains": {place_id: chain.as_tuple() for place_id, chain in self.admin_chains().items()},
         }
 
     @classmethod
@@ -292,6 +298,7 @@ class Gazetteer(Geocoder):
         gazetteer._entries = {values[0]: Entry(*values) for values in state["entries"]}
         gazetteer._by_key = defaultdict(list, state["by_key"])
         gazetteer._children = defaultdict(list, state["children"])
+        gazetteer._chains = {place_id: AdminChain(*values) for place_id, values in state["chains"].items()}
         return gazetteer
 
     def insert(self, entry: Entry, english: bool = True) -> None:
@@ -303,6 +310,8 @@ class Gazetteer(Geocoder):
 
     def _insert(self, entry: Entry, english: bool = True) -> None:
         self._entries[entry.id] = entry
+        self._chains = None
+        self._facts.clear()
         names = entry.names if english else (entry.name_ar, *entry.variants_ar)
         for name in names:
             key = name_key(name)
@@ -353,6 +362,26 @@ class Gazetteer(Geocoder):
             if entry is not None:
                 chain.append(entry)
         return chain
+
+    def admin_chains(self) -> dict[str, AdminChain]:
+        """Entry id -> OCHA admin chain, for every entry that has one (see :mod:`geo.admin`); worked
+        out once, and kept in the compiled index's cache."""
+        if self._chains is None:
+            self._chains = admin_chains(self._entries.values(), self._entries)
+        return self._chains
+
+    def admin_chain(self, place_id: str) -> AdminChain:
+        return self.admin_chains().get(place_id, EMPTY_CHAIN)
+
+    def facts(self, place_id: str) -> tuple:
+        """What a mention of ``place_id`` reports beyond the entry (:data:`geo.facts.Facts`)."""
+        found = self._facts.get(place_id)
+        if found is None:
+            entry = self._entries.get(place_id)
+            if entry is None:
+                return NO_FACTS
+            found = self._facts[place_id] = facts_of(entry, self.admin_chain(place_id))
+        return found
 
     def lookup(self, name: str) -> list[Entry]:
         """Entries for any spelling of ``name``: Arabic or English, with or without clitics and

@@ -94,6 +94,7 @@ class Geoparser:
         sentences = _SentenceFinder(text)
         mentions = []
         append = mentions.append
+        facts_of = self.gazetteer.facts
         for match, resolution, role in zip(matches, resolutions, roles, strict=True):
             entry = resolution.entry
             start, end = match.start, match.end
@@ -106,13 +107,19 @@ class Geoparser:
                 placed = not math.isnan(entry.lat)
                 lat, lon = (entry.lat, entry.lon) if placed else (None, None)
                 name_ar, status, container = surface, "unresolved", entry.parent
+            # Per entry, not per text (geo.facts): for a name placed at its container, the container's.
+            uncertainty, least_precision, a1, a1p, a2, a2p, a3, a3p = facts_of(entry.id or container)
+            precision = resolution.precision
+            if precision < least_precision:
+                precision = least_precision
             # Positional, in Mention's field order: with 22 keywords, building a Mention cost more
             # than finding, resolving and classifying it.
             append(
                 Mention(
                     start + offset, end + offset, surface, entry.id, name_ar, entry.name_en, entry.feature,
-                    lat, lon, entry.country, role.role, role.cue, resolution.confidence, resolution.precision,
+                    lat, lon, entry.country, role.role, role.cue, resolution.confidence, precision,
                     reason, status, doc, sentence, sentence_start, match.clitic, match.ids, container,
+                    "", "", "", "", "", uncertainty, a1, a1p, a2, a2p, a3, a3p,
                 )
             )  # fmt: skip
         return mentions

@@ -367,6 +367,7 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
         bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
         online_tiles=args.tiles,
         osm_layer=not getattr(args, "no_osm", False),
+        by=getattr(args, "by", None),
     )
     if args.focus and parser.gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")

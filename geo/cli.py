@@ -33,7 +33,8 @@ EXAMPLES = {
     ),
     "map": (
         "example:\n  geo map examples/articles/ --out maps/examples.html --title 'Aleppo, December 2016'\n"
-        "  geo map archive.parquet --out maps/2016.html --from 2016-01-01 --to 2016-12-31"
+        "  geo map archive.parquet --out maps/2016.html --from 2016-01-01 --to 2016-12-31\n"
+        "  geo map reports/ --out maps/by_subdistrict.html --by admin3"
     ),
     "evaluate": (
         "example:\n  geo evaluate ANERCorp_CamelLab_test.txt --format conll --ignore-first-token\n"
@@ -207,6 +208,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-osm",
         action="store_true",
         help="leave OpenStreetMap out of the layer control: a map that can never make a network request",
+    )
+    map_.add_argument(
+        "--by",
+        choices=("admin1", "admin2", "admin3"),
+        help="also draw the mentions counted per governorate (admin1), district (admin2) or sub-district "
+        "(admin3): a circle per unit, sized by the count and labelled with it",
     )
     map_.add_argument("--encoding", default="utf-8", help="text encoding of .txt and .csv inputs (e.g. cp1256)")
     add_run_options(map_)

@@ -15,7 +15,10 @@ from geo import __version__
 from geo.errors import GeoError, UsageError
 
 EXAMPLES = {
-    "search": "example:\n  geo gazetteer search بباريس\n  geo gazetteer search 'Munich' --json",
+    "search": (
+        "example:\n  geo gazetteer search بباريس\n  geo gazetteer search 'Munich' --json\n"
+        "  geo gazetteer search 'حي الشيخ مقصود'\n  geo gazetteer search kallase\n  geo gazetteer search SY050304"
+    ),
     "add": (
         "example:\n  geo gazetteer add --name-ar 'الإذاعة' --name-en 'Al-Idhaa' --at '36°12′58″N 37°08′19″E' \\\n"
         "      --feature neighbourhood --parent sy-aleppo --source 'your source' --file my_places.csv\n"
@@ -104,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
             help="extra gazetteer CSV file or folder (repeatable; also $GEO_GAZETTEER)",
         )
         target.add_argument(
+            "--verbose",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="say on stderr which bundled gazetteer entries your own files replace",
+        )
+        target.add_argument(
             "--no-world",
             action="store_true",
             default=argparse.SUPPRESS,
@@ -125,7 +134,11 @@ def _parser() -> argparse.ArgumentParser:
     gazetteer_commands = gazetteer.add_subparsers(dest="gazetteer_command", metavar="ACTION")
 
     search = command(gazetteer_commands, "search", "find entries by any Arabic or English spelling")
-    search.add_argument("query", help="a name, with or without clitics or diacritics (بباريس, Munich)")
+    search.add_argument(
+        "query",
+        help="a name, with or without clitics, diacritics or a place-type word (بباريس, حي الكلاسة), an English "
+        "name or a Latin transliteration (Munich, kallase, bab al nasr), or an OCHA P-code (SY050304)",
+    )
     search.add_argument("--json", action="store_true", help="print JSON instead of a table")
     search.set_defaults(handler=_search)
 
@@ -142,6 +155,19 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--country", help="ISO 3166-1 alpha-2 code (default: the parent's)")
     add.add_argument("--population", type=int)
     add.add_argument("--source", default="", help="where the coordinates come from")
+    add.add_argument(
+        "--method",
+        choices=("measured", "reference", "approximate"),
+        help="how the point was obtained: measured (surveyed, or read off imagery), reference (copied from the "
+        "reference --source names), approximate (placed by hand); default: what --source implies",
+    )
+    add.add_argument(
+        "--uncertainty-km",
+        type=float,
+        metavar="KM",
+        help="how far the place may lie from the point (its extent plus the point's error); default: by feature "
+        "and method",
+    )
     add.add_argument("--file", help="CSV file to write (default: where the parent's other children are)")
     add.set_defaults(handler=_add)
 
@@ -238,6 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.gazetteer = getattr(args, "gazetteer", [])
     args.no_world = getattr(args, "no_world", False)
+    args.verbose = getattr(args, "verbose", False)
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command == "gazetteer":
@@ -260,7 +287,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _gazetteer(args):
     from geo.gazetteer import Gazetteer
 
-    return Gazetteer.load(args.gazetteer)
+    gazetteer = Gazetteer.load(args.gazetteer)
+    _report_overrides(args, gazetteer)
+    return gazetteer
+
+
+def _report_overrides(args, gazetteer) -> None:
+    """With --verbose, one line naming the bundled entries the user's own files replace."""
+    if not args.verbose or not gazetteer.overrides:
+        return
+    shown = ", ".join(f"{place_id} ({origin})" for place_id, origin, _ in gazetteer.overrides[:10])
+    more = f" and {len(gazetteer.overrides) - 10} more" if len(gazetteer.overrides) > 10 else ""
+    print(f"geo: your gazetteer files replace {len(gazetteer.overrides)} bundled "
+          f"entr{'y' if len(gazetteer.overrides) == 1 else 'ies'}: {shown}{more}", file=sys.stderr)
 
 
 def _search(args) -> int:
@@ -277,8 +316,16 @@ def _search(args) -> int:
                 f"{item['id']}\t{item['name_ar']}\t{item['name_en']}\t{item['feature']}\t"
                 f"{item['lat']:.5f}, {item['lon']:.5f}\t{chain}"
             )
+    if found and found[0]["match"] not in ("name", ""):
+        how = {"type word": "without its place-type word", "transliteration": "as a transliteration",
+               "P-code": "by P-code"}.get(found[0]["match"], found[0]["match"])
+        print(f"geo: {args.query!r} found {how}", file=sys.stderr)
     if not found:
-        print(f"geo: no entry for {args.query!r}", file=sys.stderr)
+        from geo.search import did_you_mean
+
+        close = did_you_mean(gazetteer, args.query)
+        hint = "; did you mean: " + ", ".join(f"{e.name_ar} / {e.name_en} ({e.id})" for e in close) if close else ""
+        print(f"geo: no entry for {args.query!r}{hint}", file=sys.stderr)
         return 1
     return 0
 
@@ -322,6 +369,8 @@ def _add(args) -> int:
         country=args.country,
         population=args.population,
         source=args.source,
+        coord_method=args.method or "",
+        uncertainty_km=args.uncertainty_km,
     )
     path = gazetteer.add(entry, args.file)
     print(f"added {entry.id} to {path}")
@@ -381,7 +430,9 @@ def _suggest(args) -> int:
 def _geoparser(args):
     from geo.pipeline import Geoparser
 
-    return Geoparser.load(args.gazetteer, world=False if args.no_world else None)
+    parser = Geoparser.load(args.gazetteer, world=False if args.no_world else None)
+    _report_overrides(args, parser.gazetteer)
+    return parser
 
 
 def _report_failures(failures) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
 
 #: ``measured``: surveyed or read off imagery by the curator; ``reference``: copied from a named
 #: reference (GeoNames, Natural Earth, an encyclopaedia article, OCHA/OpenSyria), which the row's
@@ -143,7 +142,6 @@ def round_uncertainty(value: float) -> float:
     return float(int(rounded)) if rounded >= 10 else rounded
 
 
-@cache
 def decimals_for(uncertainty_km: float | None) -> int:
     """How many decimals of a degree say no more than the point is worth: the smallest step shown
     (0.01° is about 1.1 km) is no finer than a tenth of the uncertainty, and no coarser than it."""
@@ -156,9 +154,16 @@ def reported(mention_record: dict) -> dict:
     """An output record with ``lat``/``lon`` rounded to what its ``uncertainty_km`` is worth (a quarter
     placed to within 1.5 km is reported to 0.01°, not 0.0001°). Maps keep the full value: rounding
     there would stack neighbouring quarters on one grid point."""
-    lat = mention_record.get("lat")
+    lat = mention_record["lat"]
     if lat is not None:
-        digits = decimals_for(mention_record.get("uncertainty_km"))
+        uncertainty = mention_record["uncertainty_km"]
+        digits = _DIGITS.get(uncertainty)
+        if digits is None:
+            digits = _DIGITS[uncertainty] = decimals_for(uncertainty)
         mention_record["lat"] = round(lat, digits)
         mention_record["lon"] = round(mention_record["lon"], digits)
     return mention_record
+
+
+#: uncertainty_km -> decimals: a few dozen distinct values, looked up once per output row.
+_DIGITS: dict = {}

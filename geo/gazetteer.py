@@ -394,6 +394,10 @@ class Gazetteer(Geocoder):
     def admin_chain(self, place_id: str) -> AdminChain:
         return self.admin_chains().get(place_id, EMPTY_CHAIN)
 
+    def all_facts(self) -> dict[str, tuple]:
+        """:meth:`facts` of every entry, for the pipeline to look up without a call per mention."""
+        return {place_id: self.facts(place_id) for place_id in self._entries}
+
     def facts(self, place_id: str) -> tuple:
         """What a mention of ``place_id`` reports beyond the entry (:data:`geo.facts.Facts`)."""
         found = self._facts.get(place_id)

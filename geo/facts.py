@@ -12,8 +12,9 @@ from __future__ import annotations
 from geo.admin import EMPTY_CHAIN, AdminChain
 from geo.model import Entry
 
-#: (uncertainty_km, least precision, admin1, admin1_pcode, admin2, admin2_pcode, admin3, admin3_pcode),
-#: in the order the pipeline passes them on.
+#: (uncertainty_km, uncertainty_km when the text says "near" or "the countryside of" the place, least
+#: precision, admin1, admin1_pcode, admin2, admin2_pcode, admin3, admin3_pcode), in the order the
+#: pipeline passes them on.
 Facts = tuple
 
 #: ACLED geo_precision of a mention of an administrative unit: a sub-district is "part of a region"
@@ -23,6 +24,9 @@ UNIT_PRECISION = {"admin1": 3, "admin2": 3, "admin3": 2}
 #: left alone: it says how sure the resolver is of *which* place is meant, a separate question from
 #: how well that place's point is known (``uncertainty_km``).
 APPROXIMATE_PRECISION = 2
+#: How far (km) "near X", "the countryside of X", "east of X" may reach, by X's feature: ريف إدلب is
+#: anywhere within some 30 km of the city, not within the city's own 6 km.
+NEAR_KM = {"city": 30.0, "town": 15.0, "village": 10.0, "district": 4.0, "neighbourhood": 3.0, "landmark": 5.0}
 
 
 def facts_of(entry: Entry, chain: AdminChain = EMPTY_CHAIN) -> Facts:
@@ -30,8 +34,10 @@ def facts_of(entry: Entry, chain: AdminChain = EMPTY_CHAIN) -> Facts:
     precision = UNIT_PRECISION.get(entry.feature, 1)
     if entry.coord_method == "approximate":
         precision = max(precision, APPROXIMATE_PRECISION)
-    return (entry.uncertainty_km, precision, *chain.as_tuple())
+    uncertainty = entry.uncertainty_km
+    near = max(uncertainty or 0.0, NEAR_KM.get(entry.feature, 0.0)) if uncertainty is not None else None
+    return (uncertainty, near, precision, *chain.as_tuple())
 
 
 #: The facts of a mention that has no place (an unknown name with no container).
-NO_FACTS: Facts = (None, 1, *EMPTY_CHAIN.as_tuple())
+NO_FACTS: Facts = (None, None, 1, *EMPTY_CHAIN.as_tuple())

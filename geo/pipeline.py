@@ -111,7 +111,9 @@ class Geoparser:
                 lat, lon = (entry.lat, entry.lon) if placed else (None, None)
                 name_ar, status, container = surface, "unresolved", entry.parent
             # Per entry, not per text (geo.facts): for a name placed at its container, the container's.
-            uncertainty, least_precision, a1, a1p, a2, a2p, a3, a3p = facts.get(entry.id or container, NO_FACTS)
+            uncertainty, near, least_precision, a1, a1p, a2, a2p, a3, a3p = facts.get(entry.id or container, NO_FACTS)
+            if resolution.near:
+                uncertainty = near
             precision = resolution.precision
             if precision < least_precision:
                 precision = least_precision

@@ -114,3 +114,10 @@ def test_an_unknown_name_placed_at_its_container_reports_the_container(parser):
     container = parser.gazetteer[mention.container]
     assert mention.uncertainty_km == container.uncertainty_km
     assert mention.admin1_pcode == "SY02"
+
+
+def test_the_countryside_of_a_city_is_wider_than_the_city(parser):
+    (city,) = [m for m in parser.extract("وصلت التعزيزات إلى مدينة إدلب") if m.place_id == "sy-idlib"]
+    (around,) = [m for m in parser.extract("قصفت الطائرات ريف إدلب الجنوبي") if m.place_id == "sy-idlib"]
+    assert around.precision == 2 and around.uncertainty_km >= 25 > city.uncertainty_km
+    assert around.admin1_pcode == "SY07"

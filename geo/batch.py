@@ -20,6 +20,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.coordinates import reported
 from geo.corpus import DateRange, Document, DocumentError, expand_paths, kind_of, read_documents, text_pieces
 from geo.errors import GeoError, InputError, UsageError
 from geo.model import Mention
@@ -284,8 +285,9 @@ def check_output_path(out: str | os.PathLike | None, flag: str = "--out") -> Non
 
 
 def record(mention: Mention) -> dict:
-    """The output record of a mention: :data:`RECORD_FIELDS`, in that order."""
-    return {key: getattr(mention, key) for key in RECORD_FIELDS}
+    """The output record of a mention: :data:`RECORD_FIELDS`, in that order, coordinates to the
+    decimals their uncertainty is worth."""
+    return reported({key: getattr(mention, key) for key in RECORD_FIELDS})
 
 
 def _run(parser: Geoparser, paths: list[str], options: RunOptions, report: RunReport,
@@ -388,6 +390,7 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
         bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
         online_tiles=args.tiles,
         osm_layer=not getattr(args, "no_osm", False),
+        by=getattr(args, "by", None),
     )
     if args.focus and parser.gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")

@@ -30,7 +30,10 @@ EXAMPLES = {
         "examples:\n  geo gazetteer search بحلب\n  geo gazetteer validate\n"
         "  geo gazetteer export --out gazetteer.gpkg\n  geo gazetteer suggest examples/articles/"
     ),
-    "search": "example:\n  geo gazetteer search بباريس\n  geo gazetteer search 'Munich' --format json",
+    "search": (
+        "example:\n  geo gazetteer search بباريس\n  geo gazetteer search 'Munich' --format json\n"
+        "  geo gazetteer search 'حي الشيخ مقصود'\n  geo gazetteer search kallase\n  geo gazetteer search SY050304"
+    ),
     "add": (
         "example:\n  geo gazetteer add --name-ar 'الإذاعة' --name-en 'Al-Idhaa' --at '36°12′58″N 37°08′19″E' \\\n"
         "      --feature neighbourhood --parent sy-aleppo --source 'your source' --file my_places.csv\n"
@@ -53,7 +56,8 @@ EXAMPLES = {
     "map": (
         "example:\n  geo map examples/articles/ --out maps/examples.html --title 'Aleppo, December 2016'\n"
         "  geo map archive.parquet --out maps/2016.html --from 2016-01-01 --to 2016-12-31\n"
-        "  geo map examples/articles/ --out - | head -c 15"
+        "  geo map examples/articles/ --out - | head -c 15\n"
+        "  geo map examples/articles/ --out maps/by_subdistrict.html --by admin3"
     ),
     "evaluate": (
         "example:\n  geo evaluate examples/gold.jsonl\n"
@@ -145,7 +149,8 @@ def _add_common_options(target: argparse.ArgumentParser) -> None:
         "--verbose",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="more on stderr: the format and file chosen, the gazetteer loaded, the time taken",
+        help="more on stderr: the format and file chosen, the gazetteer loaded, the bundled entries your own "
+        "files replace, the time taken",
     )
 
 
@@ -217,6 +222,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave OpenStreetMap out of the layer control: a map that can never make a network request",
     )
+    map_.add_argument(
+        "--by",
+        choices=("admin1", "admin2", "admin3"),
+        help="also draw the mentions counted per governorate (admin1), district (admin2) or sub-district "
+        "(admin3): a circle per unit, sized by the count and labelled with it",
+    )
     map_.add_argument("--encoding", default="utf-8", help=ENCODING_HELP)
     add_run_options(map_)
     map_.set_defaults(handler=_map)
@@ -251,7 +262,11 @@ def _parser() -> argparse.ArgumentParser:
     gazetteer.set_defaults(usage_parser=gazetteer)
 
     search = command(gazetteer_commands, "search", "find entries by any Arabic or English spelling")
-    search.add_argument("query", help="a name, with or without clitics or diacritics (بباريس, Munich)")
+    search.add_argument(
+        "query",
+        help="a name, with or without clitics, diacritics or a place-type word (بباريس, حي الكلاسة), an English "
+        "name or a Latin transliteration (Munich, kallase, bab al nasr), or an OCHA P-code (SY050304)",
+    )
     search.add_argument(
         "--format", choices=("table", "json"),
         help="table: one entry a line, tab-separated (default); json: every field and the parent chain",
@@ -272,6 +287,19 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--country", help="ISO 3166-1 alpha-2 code (default: the parent's)")
     add.add_argument("--population", type=int, help="number of inhabitants, if known (breaks ties between namesakes)")
     add.add_argument("--source", default="", help="where the coordinates come from")
+    add.add_argument(
+        "--method",
+        choices=("measured", "reference", "approximate"),
+        help="how the point was obtained: measured (surveyed, or read off imagery), reference (copied from the "
+        "reference --source names), approximate (placed by hand); default: what --source implies",
+    )
+    add.add_argument(
+        "--uncertainty-km",
+        type=float,
+        metavar="KM",
+        help="how far the place may lie from the point (its extent plus the point's error); default: by feature "
+        "and method",
+    )
     add.add_argument("--file", help="CSV file to write (default: where the parent's other children are)")
     add.set_defaults(handler=_add)
 
@@ -386,7 +414,18 @@ def _gazetteer(args):
 
     gazetteer = Gazetteer.load(args.gazetteer)
     _detail(args, f"gazetteer: {len(gazetteer)} entries")
+    _report_overrides(args, gazetteer)
     return gazetteer
+
+
+def _report_overrides(args, gazetteer) -> None:
+    """With --verbose, one line naming the bundled entries the user's own files replace."""
+    if not gazetteer.overrides:
+        return
+    shown = ", ".join(f"{place_id} ({origin})" for place_id, origin, _ in gazetteer.overrides[:10])
+    more = f" and {len(gazetteer.overrides) - 10} more" if len(gazetteer.overrides) > 10 else ""
+    count = len(gazetteer.overrides)
+    _detail(args, f"your gazetteer files replace {count} bundled entr{'y' if count == 1 else 'ies'}: {shown}{more}")
 
 
 def _search(args) -> int:
@@ -403,8 +442,16 @@ def _search(args) -> int:
                 f"{item['id']}\t{item['name_ar']}\t{item['name_en']}\t{item['feature']}\t"
                 f"{item['lat']:.5f}, {item['lon']:.5f}\t{chain}"
             )
+    if found and found[0]["match"] not in ("name", ""):
+        how = {"type word": "without its place-type word", "transliteration": "as a transliteration",
+               "P-code": "by P-code"}.get(found[0]["match"], found[0]["match"])
+        _note(args, f"{args.query!r} found {how}")
     if not found:
-        _note(args, f"no entry for {args.query!r}")
+        from geo.search import did_you_mean
+
+        close = did_you_mean(gazetteer, args.query)
+        hint = "; did you mean: " + ", ".join(f"{e.name_ar} / {e.name_en} ({e.id})" for e in close) if close else ""
+        _note(args, f"no entry for {args.query!r}{hint}")
         return 1
     return 0
 
@@ -448,6 +495,8 @@ def _add(args) -> int:
         country=args.country,
         population=args.population,
         source=args.source,
+        coord_method=args.method or "",
+        uncertainty_km=args.uncertainty_km,
     )
     path = gazetteer.add(entry, args.file)
     print(f"added {entry.id} to {path}")
@@ -529,6 +578,7 @@ def _geoparser(args):
     started = time.perf_counter()
     parser = Geoparser.load(args.gazetteer, world=False if args.no_world else None)
     _detail(args, f"gazetteer: {len(parser.gazetteer)} entries, ready in {time.perf_counter() - started:.1f} s")
+    _report_overrides(args, parser.gazetteer)
     return parser
 
 

@@ -41,6 +41,8 @@ class PlaceSummary:
     examples: list[Example] = field(default_factory=list)
     #: True when the place is only approximately known (an unresolved name placed at its container).
     approximate: bool = False
+    #: How far (km) the place may lie from the point (:attr:`geo.model.Mention.uncertainty_km`).
+    uncertainty_km: float | None = None
     #: (day ``YYYY-MM-DD``, role) -> mentions, for dated documents: what the map's time slider shows.
     by_date: Counter[tuple[str, str]] = field(default_factory=Counter)
 
@@ -85,6 +87,7 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
                 precision=mention.precision,
                 confidence=mention.confidence,
                 approximate=mention.status == "unresolved",
+                uncertainty_km=mention.uncertainty_km,
             )
         new_document = mention.doc not in summary.docs
         summary.roles[mention.role] += 1

@@ -52,7 +52,7 @@ def test_validate_passes_on_the_shipped_data():
         ("parent_cycle.csv", 2, "parent cycle"),
         ("wrong_header.csv", 1, "wrong header"),
         ("empty.csv", 1, "empty file"),
-        ("duplicate_id.csv", 2, "duplicate id 'sy-aleppo-kallaseh'"),
+        ("duplicate_id.csv", 3, "duplicate id 'sy-aleppo-test-twice'"),
     ],
 )
 def test_validate_names_file_and_line_of_each_broken_fixture(fixture, line, words):

@@ -96,12 +96,13 @@ def places_frame(mentions: Sequence[Mention], gazetteer: Gazetteer | None = None
                 "precision": place.precision,
                 "confidence": place.confidence,
                 "approximate": place.approximate,
+                "uncertainty_km": place.uncertainty_km,
                 "lat": place.lat,
                 "lon": place.lon,
             })
     columns = ["place_id", "name_ar", "name_en", "feature", "country", "layer", "layer_ar", "layer_en",
                "mentions", "total", "conflict", "diplomatic", "other", "docs", "parents_ar", "parents_en",
-               "precision", "confidence", "approximate", "lat", "lon"]
+               "precision", "confidence", "approximate", "uncertainty_km", "lat", "lon"]
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=columns)

@@ -21,7 +21,8 @@ class MapOptions:
     network, and only once a reader picks it (offline, the map falls back to the outlines). Set it to
     False for a map that can never make a request. ``documents`` is how many documents were read,
     for the title ("12 articles" even when only 9 named a place); left out, the title counts the
-    documents that have places on the map.
+    documents that have places on the map. ``by`` adds circles counting the mentions per
+    administrative unit of that level (:mod:`geo.maps.units`).
     """
 
     title: str = ""
@@ -30,12 +31,18 @@ class MapOptions:
     online_tiles: bool = False
     osm_layer: bool = True
     documents: int | None = None
+    #: ``admin1``, ``admin2`` or ``admin3``: also draw the mentions counted per unit of that level.
+    by: str | None = None
 
     def __post_init__(self) -> None:
         if self.focus and self.bbox:
             raise UsageError("give either a focus place or a bbox, not both")
         if self.bbox is not None:
             check_bbox(self.bbox)
+        if self.by is not None:
+            from geo.maps.units import check_level
+
+            check_level(self.by)
 
 
 def parse_bbox(text: str) -> Bbox:

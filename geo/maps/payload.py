@@ -8,7 +8,11 @@ ever parsed as HTML.
 Row layout (``PLACE_FIELDS``)::
 
     [id, name_ar, name_en, feature, lat, lon, precision, approximate, [conflict, diplomatic, other],
-     chain, docs, [[doc, sentence, start, end, role], ...]]
+     chain, docs, [[doc, sentence, start, end, role], ...], uncertainty_km]
+
+``approximate`` is 1 for a name the gazetteer lacks, placed at its container, 2 for an entry whose
+point was placed by hand (``coord_method`` approximate), else 0; ``uncertainty_km`` (or null) is how
+far the place may lie from the point.
 
 ``chain`` indexes ``chains`` (-1: none); ``start``/``end`` are UTF-16 offsets (what JavaScript's
 ``String.slice`` counts) of the highlighted name in the sentence.
@@ -34,7 +38,7 @@ from geo.summary import PlaceSummary, summarise
 
 PLACE_FIELDS = (
     "id", "name_ar", "name_en", "feature", "lat", "lon", "precision", "approximate", "counts", "chain",
-    "docs", "examples",
+    "docs", "examples", "uncertainty",
 )
 #: Features that anchor a "zoom to" button: the districts of a city are grouped under the city.
 ANCHOR_FEATURES = ("city", "town")
@@ -122,6 +126,14 @@ def parents_of(place: PlaceSummary, gazetteer: Gazetteer | None) -> list[Entry]:
     return gazetteer.ancestors(place.place_id)
 
 
+def approximate_kind(place: PlaceSummary, gazetteer: Gazetteer | None) -> int:
+    """1: a name placed at its container; 2: an entry whose point was placed by hand; 0: neither."""
+    if place.approximate:
+        return 1
+    entry = gazetteer.get(place.place_id) if gazetteer is not None else None
+    return 2 if entry is not None and entry.coord_method == "approximate" else 0
+
+
 def document_name(doc: str) -> str:
     """The file name of a document path: a published map should not show the author's folders."""
     return (PurePath(doc).name or doc) if doc else ""
@@ -205,11 +217,12 @@ def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> 
             round(place.lat, COORDINATE_DIGITS),
             round(place.lon, COORDINATE_DIGITS),
             place.precision,
-            1 if place.approximate else 0,
+            approximate_kind(place, gazetteer),
             [place.roles[role] for role in ROLES],
             chain,
             len(place.docs),
             examples,
+            place.uncertainty_km,
         ])
     data.chains[:] = [list(pair) for pair in data.chains]
     data.docs[:] = [name for name, *_ in documents]

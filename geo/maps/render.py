@@ -76,6 +76,10 @@ def render_map(
         m.add_child(tiles)
         m.add_child(QuietTiles(place_data, tiles, outlines))
     add_place_layers(m, place_data)
+    if options.by:
+        from geo.maps.units import add_unit_layer
+
+        add_unit_layer(m, mentions, gazetteer, options.by)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     figure = m.get_root()
     figure.title = str(escape(options.title or DEFAULT_TITLE))  # branca writes <title> unescaped

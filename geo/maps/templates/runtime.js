@@ -14,7 +14,7 @@ window.geoMapRuntime = (function () {
   var SVG_NS = "http://www.w3.org/2000/svg";
   var F = {
     ID: 0, AR: 1, EN: 2, FEATURE: 3, LAT: 4, LON: 5, PRECISION: 6, APPROXIMATE: 7, COUNTS: 8,
-    CHAIN: 9, DOCS: 10, EXAMPLES: 11
+    CHAIN: 9, DOCS: 10, EXAMPLES: 11, UNCERTAINTY: 12
   };
 
   window.geoMaps = window.geoMaps || [];
@@ -141,7 +141,7 @@ window.geoMapRuntime = (function () {
         var style = this.geoStyle;
         var count = row[F.COUNTS][style.index];
         var size = markerSize(count);
-        var hollow = row[F.APPROXIMATE] === 1;
+        var hollow = row[F.APPROXIMATE] >= 1;
         this._geoIcon = new ShapeIcon({
           paths: this.geoShapes,
           kind: style.shape,
@@ -303,8 +303,14 @@ window.geoMapRuntime = (function () {
     return el;
   }
 
-  function degrees(value, positive, negative) {
-    return Math.abs(value).toFixed(4) + "\u00b0" + (value >= 0 ? positive : negative);
+  /* Decimals no finer than the point is worth (geo/coordinates.py decimals_for). */
+  function decimalsFor(km) {
+    if (typeof km !== "number" || km <= 0) { return 4; }
+    return Math.min(5, Math.max(1, Math.ceil(Math.log10(111.2 / km))));
+  }
+
+  function degrees(value, positive, negative, decimals) {
+    return Math.abs(value).toFixed(decimals) + "\u00b0" + (value >= 0 ? positive : negative);
   }
 
   Context.prototype.popup = function (row) {
@@ -316,7 +322,11 @@ window.geoMapRuntime = (function () {
     setText(root, "name-en", row[F.EN]);
     if (row[F.APPROXIMATE] !== 1) {
       root.querySelector('[data-slot="approximate"]').remove();
-    } else {
+    }
+    if (row[F.APPROXIMATE] !== 2) {
+      root.querySelector('[data-slot="approximate-point"]').remove();
+    }
+    if (row[F.APPROXIMATE] >= 1) {
       root.classList.add("geo-popup-is-approximate");
     }
     setText(root, "feature", labels.features[row[F.FEATURE]] || row[F.FEATURE]);
@@ -327,7 +337,10 @@ window.geoMapRuntime = (function () {
     } else {
       root.querySelector('[data-slot="chain-row"]').remove();
     }
-    setText(root, "coordinates", degrees(row[F.LAT], "N", "S") + " " + degrees(row[F.LON], "E", "W"));
+    var km = row[F.UNCERTAINTY];
+    var decimals = decimalsFor(km);
+    setText(root, "coordinates", degrees(row[F.LAT], "N", "S", decimals) + " " + degrees(row[F.LON], "E", "W", decimals)
+      + (typeof km === "number" ? " \u00b1 " + km + " km" : ""));
     setText(root, "precision", labels.precision[String(row[F.PRECISION])] || String(row[F.PRECISION]));
     for (var r = 0; r < this.data.roles.length; r++) {
       setText(root, "count-" + this.data.roles[r], String(row[F.COUNTS][r]));

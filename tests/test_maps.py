@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import folium
 import geopandas
@@ -386,3 +387,27 @@ def test_geo_map_no_osm_and_the_title_counts_every_article_read(tmp_path):
     assert "3 articles" in page
     refused = run_geo("map", str(folder), "--out", str(out), "--no-osm", "--tiles", env={"GEO_NO_WORLD": "1"})
     assert refused.returncode == 2 and "not allowed with" in refused.stderr
+
+
+# -- deterministic output --------------------------------------------------------------------------
+def test_two_renders_of_the_same_mentions_are_byte_identical(seed_mentions, gazetteer):
+    first = page_html(render_map(seed_mentions, gazetteer, MapOptions(title="حلب")))
+    second = page_html(render_map(list(seed_mentions), gazetteer, MapOptions(title="حلب")))
+    assert first == second
+    other = page_html(render_map(seed_mentions[:-1], gazetteer, MapOptions(title="حلب")))
+    assert other != first  # ids come from the content: another map gets other ids
+    ids = set(re.findall(r'class="folium-map" id="([^"]+)"', first + other))
+    assert len(ids) == 2
+
+
+def test_the_example_map_in_the_repository_is_what_the_readme_command_writes(tmp_path):
+    """The README's first command rewrites maps/examples.html: it must give the same bytes (in a
+    process with another hash seed), so a fresh clone stays clean. When code or data change the
+    map, regenerate it with that command and commit it."""
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "examples.html"
+    result = run_geo("map", "examples/articles/", "--out", str(out), "--title", "Example reports",
+                     cwd=root, env={"PYTHONHASHSEED": "7"})
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == (root / "maps" / "examples.html").read_bytes(), (
+        "maps/examples.html is stale: regenerate it with the README's first command")

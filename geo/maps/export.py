@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from geo.errors import GeoError, UsageError
 from geo.gazetteer import Gazetteer
+from geo.maps.identity import assign_stable_ids, content_digest
 from geo.maps.layers import LAYER_STYLES
 from geo.maps.offline import make_offline
 from geo.maps.payload import parents_of
@@ -26,6 +27,8 @@ def page_html(m: folium.Map) -> str:
     """The standalone page: inline resources, no request to the network."""
     figure = m.get_root()
     make_offline(figure)
+    # Elements a caller added after render_map get ids from their place in the tree too.
+    assign_stable_ids(m, getattr(m, "geo_seed", "") or content_digest(m.get_name()))
     return figure.render()
 
 

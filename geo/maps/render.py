@@ -10,6 +10,7 @@ from markupsafe import escape
 from geo.errors import UsageError
 from geo.gazetteer import Gazetteer
 from geo.maps.basemap import CountryOutlines, QuietTiles, osm_tiles
+from geo.maps.identity import assign_stable_ids, content_digest
 from geo.maps.layers import (
     HEAT,
     LAYER_STYLES,
@@ -23,7 +24,7 @@ from geo.maps.offline import make_offline
 from geo.maps.options import MapOptions
 from geo.maps.payload import Bounds, MapData, ZoomTarget, build_map_data, span
 from geo.maps.popups import popup_labels, popup_skeleton
-from geo.maps.templating import render
+from geo.maps.templating import render, script_json
 from geo.model import Mention
 
 MIN_ZOOM, MAX_ZOOM = 1, 18
@@ -80,6 +81,8 @@ def render_map(
     figure = m.get_root()
     figure.title = str(escape(options.title or DEFAULT_TITLE))  # branca writes <title> unescaped
     make_offline(figure)
+    m.geo_seed = content_digest(str(place_data.payload), str(script_json(place_data.config)))
+    assign_stable_ids(m, m.geo_seed)
     return m
 
 

@@ -352,33 +352,53 @@ def extract_to(
 
 
 def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress: Progress | None = None) -> RunReport:
-    """``geo map``: extract every document, then render and write the map and its companions."""
+    """``geo map``: extract every document (or read back a mention table ``geo extract`` wrote), then
+    render and write the map and its companions (fragment, shared assets, GeoJSON, PNG, PDF)."""
     from geo import maps
+    from geo.mention_table import is_mention_table
 
-    for flag, target in (("--out", args.out), ("--png", args.png), ("--fragment", args.fragment),
-                         ("--geojson", args.geojson)):
+    outputs = (("--out", args.out), ("--png", args.png), ("--pdf", args.pdf), ("--fragment", args.fragment),
+               ("--shared-assets", args.shared_assets), ("--geojson", args.geojson))
+    for flag, target in outputs:
         check_output_path(target, flag)
     # Everything that can be refused is refused before the run, not after an hour of extraction.
+    online = args.tiles == "osm"
     map_options = maps.MapOptions(
         title=args.title,
         focus=args.focus,
         bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
-        online_tiles=args.tiles,
-        osm_layer=not getattr(args, "no_osm", False),
+        online_tiles=online,
+        osm_layer=not args.no_osm,
     )
     if args.focus and parser.gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
-    if args.png:
-        from geo.maps.snapshot import chromium_path
+    if args.shared_assets and not args.fragment:
+        raise UsageError("--shared-assets goes with --fragment (the assets the fragments leave out)")
+    for flag, value in (("--width", args.width), ("--height", args.height)):
+        if not maps.export.CSS_LENGTH.match(value):
+            raise UsageError(f"{flag} {value!r}: give a CSS length such as 700px, 70vh or 100%")
+    picture = None
+    if args.png or args.pdf:
+        from geo.maps.options import check_scale
+        from geo.maps.snapshot import Picture, chromium_path
 
         chromium_path()
+        width, height = maps.parse_size(args.size)
+        picture = Picture(width=width, height=height, scale=check_scale(args.scale), caption=args.caption,
+                          allow=(maps.basemap.tile_prefix(),) if online else ())
     options = options or RunOptions(encoding=args.encoding)
     report = RunReport()
+    tables = [path for path in args.paths if path != "-" and Path(path).is_file() and is_mention_table(path)]
+    articles = [path for path in args.paths if path not in tables]
+    mentions: list[Mention] = []
     try:
-        mentions = list(_run(parser, args.paths, options, report, progress))
+        if articles:
+            mentions = list(_run(parser, articles, options, report, progress))
     finally:
         if progress is not None:
             progress.close()
+    for path in tables:
+        mentions.extend(_table_mentions(path, options, report))
     if report.failed and report.failed >= report.documents:
         # A mistyped path must not replace last week's map with an empty one.
         raise InputError(args.out, "not written: none of the inputs could be read")
@@ -386,14 +406,42 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
     built = maps.render_map(mentions, gazetteer=parser.gazetteer, options=map_options)
     maps.save_html(built, args.out)
     if args.fragment:
-        maps.save_fragment(built, args.fragment)
+        maps.save_fragment(built, args.fragment, height=args.height, width=args.width,
+                           shared_assets=bool(args.shared_assets))
+    if args.shared_assets:
+        maps.save_assets(built, args.shared_assets)
     if args.geojson:
         # The run's gazetteer (with the user's --gazetteer files), for the parent chains.
         maps.save_geojson(mentions, args.geojson, gazetteer=parser.gazetteer)
     if args.png:
-        maps.save_png(args.out, args.png)
+        maps.save_png(args.out, args.png, picture=picture)
+    if args.pdf:
+        maps.save_pdf(args.out, args.pdf, picture=picture)
     print(f"wrote {args.out} ({len(mentions)} mentions)", file=sys.stderr)
     return report
+
+
+def _table_mentions(path: str, options: RunOptions, report: RunReport) -> list[Mention]:
+    """The rows of a mention table inside ``--from``/``--to``; bad rows reported and left out. Each
+    distinct document of the table counts as a document read."""
+    from geo.mention_table import read_mention_table
+
+    report.corpus = True
+    mentions: list[Mention] = []
+    documents: set[str] = set()
+    for item in read_mention_table(path, options.encoding):
+        if isinstance(item, GeoError):
+            report.failures.append(item)
+            report.documents += 1
+            _print_failure(item)
+            continue
+        if options.dates is not None and item.date not in options.dates:
+            continue
+        documents.add(item.doc)
+        mentions.append(item)
+    report.documents += len(documents)
+    report.mentions += len(mentions)
+    return mentions
 
 
 __all__ = [

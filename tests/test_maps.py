@@ -69,21 +69,40 @@ def layer_ids(data, role: str) -> set[str]:
 
 
 # -- options ---------------------------------------------------------------------------------------
-def test_parse_bbox_reads_south_west_north_east():
-    assert parse_bbox("36.1, 37.0,36.3,37.3") == (36.1, 37.0, 36.3, 37.3)
+def test_parse_bbox_reads_west_south_east_north_as_geojson_does():
+    assert parse_bbox("37.0, 36.1,37.3,36.3") == (37.0, 36.1, 37.3, 36.3)
 
 
-@pytest.mark.parametrize("text", ["36.1,37.0,36.3", "a,b,c,d", "36.3,37.0,36.1,37.3", "36.1,37.3,36.3,37.0",
-                                  "-91,0,10,10", "0,0,10,181", "nan,0,1,1", ""])
-def test_parse_bbox_refuses_bad_input_in_one_line(text):
+@pytest.mark.parametrize(("text", "hint"), [
+    ("37.0,36.1,37.3", "four numbers W,S,E,N"),
+    ("a,b,c,d", "decimal degrees"),
+    ("37.0,36.3,37.3,36.1", "south 36.3 is not below north 36.1; the order is W,S,E,N"),
+    ("37.3,36.1,37.0,36.3", "west 37.3 is not left of east 37"),
+    ("0,-91,10,10", "latitudes must be within -90..90"),
+    ("-100,0,-95,10", ""),
+    ("0,0,181,10", "longitudes must be within -180..180"),
+    ("nan,0,1,1", "finite"),
+    ("", "four numbers"),
+])
+def test_parse_bbox_refuses_a_box_that_is_not_one_with_a_hint(text, hint):
+    if text == "-100,0,-95,10":
+        assert parse_bbox(text) == (-100, 0, -95, 10)  # the western hemisphere is a box too
+        return
     with pytest.raises(UsageError) as caught:
         parse_bbox(text)
-    assert "\n" not in str(caught.value) and "--bbox" in str(caught.value)
+    assert "\n" not in str(caught.value) and "--bbox" in str(caught.value) and hint in str(caught.value)
+
+
+def test_a_box_in_the_old_south_west_order_is_told_the_order():
+    """36.1,37.0,36.3,37.3 was Aleppo as S,W,N,E; as W,S,E,N it is a valid box elsewhere, but a box
+    whose latitudes are out of range says that latitudes come second and fourth."""
+    with pytest.raises(UsageError, match="latitudes come second and fourth"):
+        parse_bbox("36.1,95.0,36.3,97.3")
 
 
 def test_focus_and_bbox_together_are_refused():
     with pytest.raises(UsageError):
-        MapOptions(focus="sy-aleppo", bbox=(36.1, 37.0, 36.3, 37.3))
+        MapOptions(focus="sy-aleppo", bbox=(37.0, 36.1, 37.3, 36.3))
 
 
 def test_unknown_focus_place_is_a_usage_error(seed_mentions, gazetteer):
@@ -152,7 +171,7 @@ def test_focus_fits_the_place_and_what_is_under_it(seed_mentions, gazetteer):
 
 
 def test_bbox_sets_the_first_view(seed_mentions, gazetteer):
-    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(bbox=parse_bbox("36.1,37.0,36.3,37.3"))))
+    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(bbox=parse_bbox("37.0,36.1,37.3,36.3"))))
     assert '"view":{"bounds":[[36.1,37.0],[36.3,37.3]]' in page
 
 

@@ -14,8 +14,9 @@ window.geoMapRuntime = (function () {
   var SVG_NS = "http://www.w3.org/2000/svg";
   var F = {
     ID: 0, AR: 1, EN: 2, FEATURE: 3, LAT: 4, LON: 5, PRECISION: 6, APPROXIMATE: 7, COUNTS: 8,
-    CHAIN: 9, DOCS: 10, EXAMPLES: 11
+    CHAIN: 9, DOCS: 10, EXAMPLES: 11, UNCERTAINTY: 12, SOURCE: 13, RANK: 14
   };
+  var sharedCache = {};
 
   window.geoMaps = window.geoMaps || [];
 
@@ -89,17 +90,74 @@ window.geoMapRuntime = (function () {
     this.data = data;
     this.config = config;
     this.places = data.places;
+    this.fields = F;
     this.layers = {};
     this.heat = null;
+    this.reference = null;
     this.ready = false;
+    this.tiles = [];
     this.container = map.getContainer();
     this.container.geoMap = this;
     this.container.classList.add("geo-map");
+    var fonts = window.getComputedStyle(this.container).fontFamily || "sans-serif";
+    this.labelFonts = { ar: "bold 13px " + fonts, en: "11px " + fonts, reference: "12px " + fonts };
     window.geoMaps.push(this);
+    this._snapshot(window.__geoSnapshot);
+    this._addCaption();
+    this.labeller = window.geoLabeller.create(this);
     this._setView(config.view);
     this._addControls();
     this._whenPainted();
   }
+
+  /* A picture (PNG, PDF): no zoom buttons or layer checkboxes, the caption strip under the map. */
+  Context.prototype._snapshot = function (settings) {
+    if (!settings) {
+      return;
+    }
+    document.documentElement.classList.add("geo-snapshot");
+    if (settings.caption === false) {
+      document.documentElement.classList.add("geo-no-caption");
+    }
+  };
+
+  /* The caption strip (title, period, counts, sources, attribution): shown in pictures and in
+     print, where the controls that carry the same facts on screen are hidden. */
+  Context.prototype._addCaption = function () {
+    var caption = document.createElement("div");
+    caption.className = "geo-caption";
+    caption.innerHTML = this.config.caption; /* rendered by an autoescaping template */
+    this.container.parentNode.insertBefore(caption, this.container.nextSibling);
+    this.caption = caption;
+    var map = this.map;
+    var self = this;
+    function fit() {
+      map.invalidateSize({ pan: false });
+      self.labeller.schedule();
+    }
+    if (document.documentElement.classList.contains("geo-snapshot")) {
+      map.invalidateSize({ pan: false });
+    }
+    window.addEventListener("beforeprint", fit);
+    window.addEventListener("afterprint", fit);
+  };
+
+  /* True once the labels are placed and any online tiles shown have loaded (or given up). */
+  Context.prototype.settled = function () {
+    if (!this.ready || !this.labeller.done) {
+      return false;
+    }
+    var map = this.map;
+    return this.tiles.every(function (state) {
+      return !map.hasLayer(state.layer) || state.loaded || state.failed;
+    });
+  };
+
+  /* The reference layer: faint names of nearby places no article named, placed by the labeller. */
+  Context.prototype.referenceLayer = function () {
+    this.reference = L.layerGroup();
+    return this.reference;
+  };
 
   Context.prototype._setView = function (view) {
     if (view.bounds) {
@@ -199,8 +257,11 @@ window.geoMapRuntime = (function () {
     var style = this.style(key);
     var paths = this.config.shapes;
     var cluster = L.markerClusterGroup({
-      maxClusterRadius: 44,
-      disableClusteringAtZoom: 12,
+      /* Close in, only places on (almost) one point stay together: a click fans them out
+         (spiderfy) rather than zooming to a point where they would still sit on one another. */
+      maxClusterRadius: function (zoom) {
+        return zoom >= 12 ? 6 : 44;
+      },
       spiderfyOnMaxZoom: true,
       showCoverageOnHover: false,
       iconCreateFunction: function (c) {
@@ -230,6 +291,9 @@ window.geoMapRuntime = (function () {
         self._popupOf(marker).openPopup();
       }
     });
+    cluster.on("animationend spiderfied unspiderfied", function () {
+      self.labeller.schedule();
+    });
     cluster.addTo(group);
     /* Markers are made when the layer is first shown (a layer off by default costs nothing), and
        added once the cluster is on the map: before that, markercluster checks each new marker
@@ -249,9 +313,24 @@ window.geoMapRuntime = (function () {
         }
       }
       cluster.addLayers(markers);
+      self._rings(group, style);
+      self.labeller.schedule();
     });
     this.layers[key] = layer;
     return cluster;
+  };
+
+  /* A dashed ring around each approximately placed name, as wide as the point may be off. */
+  Context.prototype._rings = function (group, style) {
+    for (var i = 0; i < this.places.length; i++) {
+      var row = this.places[i];
+      if (row[F.APPROXIMATE] === 1 && row[F.UNCERTAINTY] > 0 && row[F.COUNTS][style.index] > 0) {
+        L.circle([row[F.LAT], row[F.LON]], {
+          radius: row[F.UNCERTAINTY] * 1000, color: style.colour, weight: 1.5, opacity: 0.8, dashArray: "6 5",
+          fill: true, fillOpacity: 0.06, interactive: false, className: "geo-uncertainty"
+        }).addTo(group);
+      }
+    }
   };
 
   /* A heat layer of conflict mentions, weighted by the number of mentions of each place.
@@ -281,14 +360,21 @@ window.geoMapRuntime = (function () {
   Context.prototype.quietTiles = function (tiles, fallback) {
     var map = this.map;
     var loaded = false;
+    var state = { layer: tiles, loaded: false, failed: false };
+    this.tiles.push(state);
     tiles.on("add", function () {
       loaded = false;
+      state.loaded = state.failed = false;
     });
     tiles.on("tileload", function () {
       loaded = true;
     });
+    tiles.on("load", function () {
+      state.loaded = true;
+    });
     tiles.on("tileerror", function () {
       if (!loaded && map.hasLayer(tiles)) {
+        state.failed = true;
         map.removeLayer(tiles);
         map.addLayer(fallback);
       }
@@ -329,6 +415,16 @@ window.geoMapRuntime = (function () {
     }
     setText(root, "coordinates", degrees(row[F.LAT], "N", "S") + " " + degrees(row[F.LON], "E", "W"));
     setText(root, "precision", labels.precision[String(row[F.PRECISION])] || String(row[F.PRECISION]));
+    if (row[F.UNCERTAINTY] > 0) {
+      setText(root, "uncertainty", "\u00b1 " + row[F.UNCERTAINTY] + " km");
+    } else {
+      root.querySelector('[data-slot="uncertainty-row"]').remove();
+    }
+    if (row[F.SOURCE] >= 0) {
+      setText(root, "source", this.data.sources[row[F.SOURCE]]);
+    } else {
+      root.querySelector('[data-slot="source-row"]').remove();
+    }
     for (var r = 0; r < this.data.roles.length; r++) {
       setText(root, "count-" + this.data.roles[r], String(row[F.COUNTS][r]));
     }
@@ -444,7 +540,35 @@ window.geoMapRuntime = (function () {
         return marker;
       }
     });
-    layer.addTo(group);
+    /* The markers of the chosen days go into a cluster (places on one point fan out, as in the
+       role layers); the timeline itself stays off the map and only decides which markers. */
+    var paths = this.config.shapes;
+    var cluster = L.markerClusterGroup({
+      maxClusterRadius: function (zoom) {
+        return zoom >= 12 ? 6 : 44;
+      },
+      spiderfyOnMaxZoom: true,
+      showCoverageOnHover: false,
+      iconCreateFunction: function (c) {
+        var size = clusterSize(c.getChildCount());
+        return new ShapeIcon({ paths: paths, kind: "circle", colour: "#333333", iconSize: [size, size],
+          className: "geo-cluster geo-time-cluster", layer: "time", label: String(c.getChildCount()) });
+      }
+    });
+    var addOne = layer.addLayer;
+    var removeOne = layer.removeLayer;
+    layer.addLayer = function (item) {
+      addOne.call(this, item);
+      cluster.addLayer(item);
+      return this;
+    };
+    layer.removeLayer = function (item) {
+      removeOne.call(this, item);
+      cluster.removeLayer(item);
+      return this;
+    };
+    cluster.addTo(group);
+    this.timeCluster = cluster;
     /* A role layer switched on or off: redraw the events of the current time under the new filter. */
     Object.keys(this.layers).forEach(function (key) {
       self.layers[key].group.on("add remove", function () {
@@ -498,17 +622,33 @@ window.geoMapRuntime = (function () {
     var config = this.config;
     var map = this.map;
     var container = this.container;
+    var compact = container.clientWidth < config.compact;
+    container.classList.toggle("geo-compact", compact);
+    /* The title is a control in the top right corner (where an Arabic reader starts), above the
+       layer control: Leaflet stacks the controls of a corner, so none covers another. */
     if (config.title) {
-      var title = L.DomUtil.create("div", "geo-title", container);
-      title.innerHTML = config.title; /* rendered by an autoescaping template */
-      L.DomEvent.disableClickPropagation(title);
-      L.DomEvent.disableScrollPropagation(title);
+      var Title = L.Control.extend({
+        options: { position: "topright" },
+        onAdd: function () {
+          var div = L.DomUtil.create("div", "geo-title");
+          div.innerHTML = config.title; /* rendered by an autoescaping template */
+          L.DomEvent.disableClickPropagation(div);
+          L.DomEvent.disableScrollPropagation(div);
+          return div;
+        }
+      });
+      new Title().addTo(map);
     }
     var Legend = L.Control.extend({
       options: { position: "bottomright" },
       onAdd: function () {
         var div = L.DomUtil.create("div", "geo-legend leaflet-bar");
         div.innerHTML = config.legend; /* rendered by an autoescaping template */
+        var details = div.querySelector("details");
+        /* A picture cannot be clicked: its legend is open whatever the size. */
+        if (details && (!compact || document.documentElement.classList.contains("geo-snapshot"))) {
+          details.open = true;
+        }
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
@@ -562,6 +702,19 @@ window.geoMapRuntime = (function () {
   return {
     create: function (map, data, config) {
       return new Context(map, data, config);
+    },
+    /* JSON in a <script type="application/json"> element, parsed once per page (the country
+       outlines, shared by every map of the page). */
+    sharedData: function (id) {
+      if (!(id in sharedCache)) {
+        var element = document.getElementById(id);
+        sharedCache[id] = element ? JSON.parse(element.textContent) : { type: "FeatureCollection", features: [] };
+      }
+      return sharedCache[id];
+    },
+    /* A narrow map (a report column): controls start folded. */
+    compact: function (map) {
+      return map.getContainer().clientWidth < 1000;
     },
     ShapeIcon: ShapeIcon
   };

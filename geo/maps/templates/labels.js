@@ -142,6 +142,15 @@ window.geoLabeller = (function () {
     drawn.forEach(function (item) {
       grid.add(item.box);
     });
+    /* A label under the title, the legend or a button could not be read. */
+    var origin = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (r.width && r.height) {
+        grid.add({ left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left,
+          bottom: r.bottom - origin.top });
+      }
+    });
     drawn.forEach(function (item) {
       var row = item.marker.geoRow;
       if (seen[row[F.ID]]) {

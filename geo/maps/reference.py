@@ -2,9 +2,10 @@
 places that were named, so that a reader knows where a marker is relative to the rest of the city.
 
 Only what the view needs is bundled: the quarters of each city (or town) that has marks, the towns
-and villages of each province that has marks, and the national capitals for the world view. Each
-row says from which zoom it is worth a label; the browser places the labels that fit, bigger places
-first, after the labels of the places on the map.
+and villages of each province that has marks, the national capitals for the world view, and the
+names of the countries around the marks (the gazetteer's countries sit at Natural Earth's label
+points). Each row says between which zooms it is worth a label; the browser places the labels that
+fit, bigger places first, after the labels of the places on the map.
 """
 
 from __future__ import annotations
@@ -25,8 +26,16 @@ CITY_PARTS = ("district", "neighbourhood", "landmark")
 SETTLEMENTS = ("city", "town", "village")
 #: At most this many settlements per province, biggest first (a world-layer province can hold hundreds).
 MAX_PER_PROVINCE = 150
-#: Reference row: [name_ar, name_en, lat, lon, min_zoom, rank] (rank: lower is drawn first).
-REFERENCE_FIELDS = ("name_ar", "name_en", "lat", "lon", "min_zoom", "rank")
+#: Country names show up to this zoom (closer in, the country is all there is on screen).
+COUNTRY_MAX_ZOOM = 7
+#: Countries whose label point is this many degrees around the marks are named ...
+COUNTRY_MARGIN = 12.0
+#: ... when they have this many people (Natural Earth's estimate): the Channel Islands or the
+#: Vatican would crowd a world view, and an entry without a population is a former state.
+COUNTRY_MIN_POPULATION = 1_000_000
+MAX_ZOOM = 18
+#: Reference row (rank: lower is drawn first; kind: 0 a place, 1 a country name).
+REFERENCE_FIELDS = ("name_ar", "name_en", "lat", "lon", "min_zoom", "max_zoom", "rank", "kind")
 
 
 def feature_rank(feature: str) -> int:
@@ -68,11 +77,22 @@ def reference_rows(places: Sequence[PlaceSummary], gazetteer: Gazetteer | None,
         keep(settlements[:MAX_PER_PROVINCE])
         keep([province])
     keep((e for e in gazetteer if e.capital and e.feature == "city"), lambda e: CAPITAL_ZOOM)
+    south = min(p.lat for p in places) - COUNTRY_MARGIN
+    north = max(p.lat for p in places) + COUNTRY_MARGIN
+    west = min(p.lon for p in places) - COUNTRY_MARGIN
+    east = max(p.lon for p in places) + COUNTRY_MARGIN
+    # A country named in an article keeps its name here too: its marker may sit in a layer that is
+    # off (other mentions), and the browser writes one label per name.
+    named.difference_update(e.id for e in gazetteer if e.feature == "country")
+    keep((e for e in gazetteer if e.feature == "country" and (e.population or 0) >= COUNTRY_MIN_POPULATION
+          and south <= e.lat <= north and west <= e.lon <= east), lambda e: MIN_ZOOM["country"])
     rows = []
     for entry, zoom in sorted(chosen.values(), key=lambda item: (feature_rank(item[0].feature),
                                                                  -(item[0].population or 0), item[0].id)):
+        country = entry.feature == "country"
         rank = feature_rank(entry.feature) * 10 - (2 if entry.capital else 0)
-        rows.append([entry.name_ar, entry.name_en, round(entry.lat, 5), round(entry.lon, 5), zoom, rank])
+        rows.append([entry.name_ar, entry.name_en, round(entry.lat, 5), round(entry.lon, 5), zoom,
+                     COUNTRY_MAX_ZOOM if country else MAX_ZOOM, rank, 1 if country else 0])
     return rows
 
 

@@ -142,9 +142,9 @@ window.geoLabeller = (function () {
     drawn.forEach(function (item) {
       grid.add(item.box);
     });
-    /* A label under the title, the legend or a button could not be read. */
+    /* A label under the title, the legend, a button or a cluster's icon could not be read. */
     var origin = map.getContainer().getBoundingClientRect();
-    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (control) {
+    map.getContainer().querySelectorAll(".leaflet-control, .geo-cluster").forEach(function (control) {
       var r = control.getBoundingClientRect();
       if (r.width && r.height) {
         grid.add({ left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left,
@@ -157,6 +157,7 @@ window.geoLabeller = (function () {
         return; /* one label per place, whatever the number of its layers */
       }
       seen[row[F.ID]] = true;
+      seen["name:" + row[F.AR]] = true;
       var total = row[F.COUNTS].reduce(function (a, b) { return a + b; }, 0);
       candidates.push({ kind: "place", id: row[F.ID], ar: row[F.AR], en: row[F.EN], box: item.box,
         order: [0, row[F.RANK], -total] });
@@ -166,12 +167,20 @@ window.geoLabeller = (function () {
       var rows = context.data.reference || [];
       for (var i = 0; i < rows.length; i++) {
         var ref = rows[i];
-        if (ref[4] > zoom || !bounds.contains([ref[2], ref[3]])) {
+        /* [name_ar, name_en, lat, lon, min_zoom, max_zoom, rank, kind]: kind 1 is a country name,
+           written across its label point without a dot. */
+        if (ref[4] > zoom || ref[5] < zoom || !bounds.contains([ref[2], ref[3]])) {
           continue;
         }
+        if (seen["name:" + ref[0]]) {
+          continue; /* a country on the map as a marker has its label there */
+        }
         var p = map.latLngToContainerPoint([ref[2], ref[3]]);
-        candidates.push({ kind: "reference", id: "ref-" + i, ar: ref[0], en: "", order: [1, ref[5], i], point: p,
-          box: { left: p.x - 2, top: p.y - 2, right: p.x + 2, bottom: p.y + 2 } });
+        var country = ref[7] === 1;
+        candidates.push({ kind: country ? "country" : "reference", id: "ref-" + i, ar: ref[0], en: "",
+          order: [1, ref[6], i], point: country ? null : p,
+          box: country ? { left: p.x, top: p.y, right: p.x, bottom: p.y }
+            : { left: p.x - 2, top: p.y - 2, right: p.x + 2, bottom: p.y + 2 } });
       }
     }
     candidates.sort(function (a, b) {
@@ -190,13 +199,13 @@ window.geoLabeller = (function () {
       var cand = candidates[c];
       var place = cand.kind === "place";
       var width = place ? Math.max(this.width(cand.ar, fontAr), cand.en ? this.width(cand.en, fontEn) : 0)
-        : this.width(cand.ar, fontRef);
-      var height = place ? (cand.en ? 30 : 17) : 15;
+        : this.width(cand.ar, cand.kind === "country" ? context.labelFonts.country : fontRef);
+      var height = place ? (cand.en ? 30 : 17) : cand.kind === "country" ? 18 : 15;
       width += 2 * PAD;
       var b = cand.box;
       var midY = (b.top + b.bottom) / 2;
       var midX = (b.left + b.right) / 2;
-      var spots = [
+      var spots = cand.kind === "country" ? [{ left: midX - width / 2, top: midY - height / 2 }] : [
         { left: b.right + GAP, top: midY - height / 2 },
         { left: b.left - GAP - width, top: midY - height / 2 },
         { left: midX - width / 2, top: b.top - GAP - height },
@@ -231,7 +240,8 @@ window.geoLabeller = (function () {
     placed.forEach(function (item) {
       var cand = item.cand;
       var el = document.createElement("div");
-      el.className = cand.kind === "place" ? "geo-label" : "geo-label geo-label-reference";
+      el.className = cand.kind === "place" ? "geo-label"
+        : cand.kind === "country" ? "geo-label geo-label-reference geo-label-country" : "geo-label geo-label-reference";
       el.setAttribute("data-label-for", cand.id);
       var ar = document.createElement("span");
       ar.className = "geo-label-ar";

@@ -100,7 +100,8 @@ window.geoMapRuntime = (function () {
     this.container.geoMap = this;
     this.container.classList.add("geo-map");
     var fonts = window.getComputedStyle(this.container).fontFamily || "sans-serif";
-    this.labelFonts = { ar: "bold 13px " + fonts, en: "11px " + fonts, reference: "12px " + fonts };
+    this.labelFonts = { ar: "bold 13px " + fonts, en: "11px " + fonts, reference: "12px " + fonts,
+      country: "bold 14px " + fonts };
     window.geoMaps.push(this);
     this._snapshot(window.__geoSnapshot);
     this._addCaption();
@@ -714,7 +715,8 @@ window.geoMapRuntime = (function () {
     },
     /* A narrow map (a report column): controls start folded. */
     compact: function (map) {
-      return map.getContainer().clientWidth < 1000;
+      var context = map.getContainer().geoMap;
+      return map.getContainer().clientWidth < (context ? context.config.compact : 1000);
     },
     ShapeIcon: ShapeIcon
   };

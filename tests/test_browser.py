@@ -419,6 +419,14 @@ def test_five_places_at_one_point_show_a_count_and_fan_out_on_click(browser, gaz
     loaded.page.wait_for_selector(".leaflet-popup-content .geo-popup")
     text = loaded.evaluate(POPUP)["text"]
     assert "موقع تقريبي" in text and "± 6" in text and "GeoNames" in text  # approximate, how much, from what
+    # Closer in, where markers are no longer clustered, the five stand on a ring around their point.
+    loaded.evaluate("() => { window.geoMaps[0].map.closePopup(); window.geoMaps[0].map.setZoom(15); }")
+    loaded.page.wait_for_function("document.querySelectorAll('.geo-marker-conflict.geo-fanned').length === 5"
+                                  " && document.querySelectorAll('.geo-cluster').length === 0")
+    loaded.page.wait_for_function(SETTLED)
+    boxes = loaded.evaluate(ICONS)
+    assert len(boxes) == 5 and not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), boxes
+    assert len(loaded.evaluate(LABELS)) >= 1
     clean(loaded)
     loaded.page.close()
 

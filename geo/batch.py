@@ -355,6 +355,8 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
     """``geo map``: extract every document (or read back a mention table ``geo extract`` wrote), then
     render and write the map and its companions (fragment, shared assets, GeoJSON, PNG, PDF)."""
     from geo import maps
+    from geo.maps.basemap import tile_prefix
+    from geo.maps.export import CSS_LENGTH
     from geo.mention_table import is_mention_table
 
     outputs = (("--out", args.out), ("--png", args.png), ("--pdf", args.pdf), ("--fragment", args.fragment),
@@ -375,7 +377,7 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
     if args.shared_assets and not args.fragment:
         raise UsageError("--shared-assets goes with --fragment (the assets the fragments leave out)")
     for flag, value in (("--width", args.width), ("--height", args.height)):
-        if not maps.export.CSS_LENGTH.match(value):
+        if not CSS_LENGTH.match(value):
             raise UsageError(f"{flag} {value!r}: give a CSS length such as 700px, 70vh or 100%")
     picture = None
     if args.png or args.pdf:
@@ -385,7 +387,7 @@ def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress:
         chromium_path()
         width, height = maps.parse_size(args.size)
         picture = Picture(width=width, height=height, scale=check_scale(args.scale), caption=args.caption,
-                          allow=(maps.basemap.tile_prefix(),) if online else ())
+                          allow=(tile_prefix(),) if online else ())
     options = options or RunOptions(encoding=args.encoding)
     report = RunReport()
     tables = [path for path in args.paths if path != "-" and Path(path).is_file() and is_mention_table(path)]

@@ -16,6 +16,8 @@ reported with its file and line (or row) and left out; the other rows go on, as 
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
 import math
 import os
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from geo.corpus import DocumentError, _open_binary
+from geo.corpus import DocumentError
 from geo.errors import InputError
 from geo.model import ROLES, Mention
 
@@ -37,6 +39,10 @@ TEXT_FIELDS = (
     "admin2", "admin2_pcode", "admin3", "admin3_pcode", "cue", "event", "reason", "status", "container",
     "sentence", "date", "title", "url", "source",
 )
+
+
+def _open_binary(path: str):
+    return gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
 
 
 def columns_of(path: str | os.PathLike) -> set[str] | None:
@@ -185,11 +191,8 @@ def _read_jsonl(path: str) -> Iterator[Mention | InputError]:
 
 
 def _read_csv(path: str, encoding: str) -> Iterator[Mention | InputError]:
-    import gzip
-    import io
-
     try:
-        binary = gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115
+        binary = _open_binary(path)
     except OSError as error:
         yield InputError(path, f"cannot read: {error.strerror or error}")
         return

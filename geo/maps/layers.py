@@ -108,10 +108,14 @@ class PlaceData(JSCSSMixin, RawMacroElement):
         self._name = "PlaceData"
         self.data = data
         self.config = config
+        self._payload: str | None = None
 
     @property
     def payload(self) -> str:
-        return script_json(self.data.as_json())
+        # Encoded once: the map's ids are derived from it before the page is rendered with it.
+        if self._payload is None:
+            self._payload = str(script_json(self.data.as_json()))
+        return self._payload
 
     @property
     def css(self) -> str:

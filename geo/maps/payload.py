@@ -252,7 +252,7 @@ def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> 
             len(place.docs),
             examples,
             uncertainty_of(place, gazetteer),
-            source_index(coordinate_source(place, gazetteer)) if coordinate_source(place, gazetteer) else -1,
+            source_index(source) if (source := coordinate_source(place, gazetteer)) else -1,
             feature_rank(place.feature),
         ])
     data.chains[:] = [list(pair) for pair in data.chains]

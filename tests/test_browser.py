@@ -459,7 +459,8 @@ def coverage(loaded) -> float:
     return sum((c["box"][2] - c["box"][0]) * (c["box"][3] - c["box"][1]) for c in controls) / size
 
 
-def test_controls_cover_at_most_a_tenth_of_a_700_by_450_fragment(browser, example_html, seed_map, folder):
+def test_controls_cover_at_most_a_tenth_of_a_700_by_450_fragment(browser, example_html, seed_map, gazetteer,
+                                                                  folder):
     from geo.maps import fragment_html
 
     fragment = fragment_html(seed_map, width="700px", height="450px")
@@ -474,6 +475,13 @@ def test_controls_cover_at_most_a_tenth_of_a_700_by_450_fragment(browser, exampl
     loaded.page.locator(".geo-legend summary").click()  # the reader unfolds the legend
     assert loaded.evaluate("document.querySelector('.geo-legend details').open") is True
     clean(loaded)
+    loaded.page.close()
+    long_title = render_map(stacked_mentions(2), gazetteer, MapOptions(
+        title="القصف على الأحياء الشرقية لمدينة حلب خلال الأسبوع الأخير من كانون الأول 2016 وما تلاه"))
+    report = host_page(folder / "long-title.html", fragment_html(long_title, width="700px", height="450px"))
+    loaded = open_page(browser, report)
+    loaded.page.wait_for_function(SETTLED)
+    assert coverage(loaded) <= 0.10  # a long title is cut to one line, not wrapped over the map
     loaded.page.close()
     wide = open_page(browser, example_html, width=1280, height=800)
     assert wide.evaluate("document.querySelector('.leaflet-control-layers-expanded') !== null")

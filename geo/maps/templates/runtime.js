@@ -663,6 +663,18 @@ window.geoMapRuntime = (function () {
         onAdd: function () {
           var div = L.DomUtil.create("div", "geo-title");
           div.innerHTML = config.title; /* rendered by an autoescaping template */
+          /* Room is left on the left for the zoom buttons and the "zoom to" buttons. */
+          function fit() {
+            var room = container.clientWidth - 200;
+            div.style.maxWidth = Math.max(160, Math.min(520, compact ? 0.55 * container.clientWidth : room)) + "px";
+          }
+          /* On a narrow map a long title stays on one line, cut with an ellipsis; all of it on hover. */
+          var heading = div.querySelector("h1");
+          if (heading) {
+            heading.title = heading.textContent;
+          }
+          fit();
+          map.on("resize", fit);
           L.DomEvent.disableClickPropagation(div);
           L.DomEvent.disableScrollPropagation(div);
           return div;

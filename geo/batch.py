@@ -366,65 +366,116 @@ def _write_file(mentions: Iterable[Mention], path: str, fmt: str) -> None:
 
 
 def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress: Progress | None = None) -> RunReport:
-    """``geo map``: extract every document, then render and write the map and its companions.
+    """``geo map``: extract every document (or read back a mention table ``geo extract`` wrote), then
+    render and write the map and its companions (fragment, shared assets, GeoJSON, PNG, PDF).
 
-    ``args.out`` is the HTML file, or stdout when it is None or ``-``; one companion (``--png``,
-    ``--fragment``, ``--geojson``) may be ``-`` instead when the page goes to a file."""
+    ``args.out`` is the HTML file, or stdout when it is None or ``-``; one companion may be ``-``
+    instead when the page goes to a file."""
     from geo import maps
     from geo.formats import STDOUT, check_terminal, through_file, to_stdout
+    from geo.maps.basemap import tile_prefix
+    from geo.maps.export import CSS_LENGTH
+    from geo.mention_table import is_mention_table
 
     out = STDOUT if args.out is None else args.out
-    companions = {"--png": args.png, "--fragment": args.fragment, "--geojson": args.geojson}
-    outputs = {"--out": out, **companions}
+    outputs = {"--out": out, "--png": args.png, "--pdf": args.pdf, "--fragment": args.fragment,
+               "--shared-assets": args.shared_assets, "--geojson": args.geojson}
     for flag, target in outputs.items():
         check_output_path(target, flag)
     on_stdout = [flag for flag, target in outputs.items() if target == STDOUT]
     if len(on_stdout) > 1:
         raise UsageError(f"{' and '.join(on_stdout)} both name stdout (-): only one output can go there")
-    if args.png == STDOUT:
-        check_terminal("png", STDOUT, "--png")
+    for flag, fmt in (("--png", "png"), ("--pdf", "pdf")):
+        if outputs[flag] == STDOUT:
+            check_terminal(fmt, STDOUT, flag)
     # Everything that can be refused is refused before the run, not after an hour of extraction.
+    online = args.tiles == "osm"
     map_options = maps.MapOptions(
         title=args.title,
         focus=args.focus,
         bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
-        online_tiles=args.tiles,
-        osm_layer=not getattr(args, "no_osm", False),
+        online_tiles=online,
+        osm_layer=not args.no_osm,
         by=getattr(args, "by", None),
     )
     if args.focus and parser.gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
-    if args.png:
-        from geo.maps.snapshot import check_snapshot
+    if args.shared_assets and not args.fragment:
+        raise UsageError("--shared-assets goes with --fragment (the assets the fragments leave out)")
+    for flag, value in (("--width", args.width), ("--height", args.height)):
+        if not CSS_LENGTH.match(value):
+            raise UsageError(f"{flag} {value!r}: give a CSS length such as 700px, 70vh or 100%")
+    picture = None
+    if args.png or args.pdf:
+        from geo.maps.options import check_scale
+        from geo.maps.snapshot import Picture, check_snapshot
 
-        check_snapshot()
+        check_snapshot("--png" if args.png else "--pdf")
+        width, height = maps.parse_size(args.size)
+        picture = Picture(width=width, height=height, scale=check_scale(args.scale), caption=args.caption,
+                          allow=(tile_prefix(),) if online else ())
     options = options or RunOptions(encoding=args.encoding)
     report = RunReport()
+    tables = [path for path in args.paths if path != "-" and Path(path).is_file() and is_mention_table(path)]
+    articles = [path for path in args.paths if path not in tables]
+    mentions: list[Mention] = []
     try:
-        mentions = list(_run(parser, args.paths, options, report, progress))
+        if articles:
+            mentions = list(_run(parser, articles, options, report, progress))
     finally:
         if progress is not None:
             progress.close()
+    for path in tables:
+        mentions.extend(_table_mentions(path, options, report))
     if report.failed and report.failed >= report.documents:
         # A mistyped path must not replace last week's map with an empty one.
         raise InputError(out, "not written: none of the inputs could be read")
     map_options = replace(map_options, documents=report.documents - report.failed)
     built = maps.render_map(mentions, gazetteer=parser.gazetteer, options=map_options)
-    # The page goes to stdout through a file: the picture is taken of that file.
+    # The page goes to stdout through a file: pictures are taken of that file.
     with through_file("html") if to_stdout(out) else nullcontext(out) as page:
         maps.save_html(built, page)
-        if args.png:
-            with through_file("png") if args.png == STDOUT else nullcontext(args.png) as picture:
-                maps.save_png(page, picture)
+        for flag, target, save in (("png", args.png, maps.save_png), ("pdf", args.pdf, maps.save_pdf)):
+            if target:
+                with through_file(flag) if target == STDOUT else nullcontext(target) as picture_file:
+                    save(page, picture_file, picture=picture)
     if args.fragment == STDOUT:
-        sys.stdout.write(maps.fragment_html(built))
+        sys.stdout.write(maps.fragment_html(built, height=args.height, width=args.width,
+                                            shared_assets=bool(args.shared_assets)))
     elif args.fragment:
-        maps.save_fragment(built, args.fragment)
+        maps.save_fragment(built, args.fragment, height=args.height, width=args.width,
+                           shared_assets=bool(args.shared_assets))
+    if args.shared_assets:
+        with through_file("html") if args.shared_assets == STDOUT else nullcontext(args.shared_assets) as assets:
+            maps.save_assets(built, assets)
     if args.geojson:
         # The run's gazetteer (with the user's --gazetteer files), for the parent chains.
         with through_file("geojson") if args.geojson == STDOUT else nullcontext(args.geojson) as layers:
             maps.save_geojson(mentions, layers, gazetteer=parser.gazetteer)
     return report
+
+
+def _table_mentions(path: str, options: RunOptions, report: RunReport) -> list[Mention]:
+    """The rows of a mention table inside ``--from``/``--to``; bad rows reported and left out. Each
+    distinct document of the table counts as a document read."""
+    from geo.mention_table import read_mention_table
+
+    report.corpus = True
+    mentions: list[Mention] = []
+    documents: set[str] = set()
+    for item in read_mention_table(path, options.encoding):
+        if isinstance(item, GeoError):
+            report.failures.append(item)
+            report.documents += 1
+            _print_failure(item)
+            continue
+        if options.dates is not None and item.date not in options.dates:
+            continue
+        documents.add(item.doc)
+        mentions.append(item)
+    report.documents += len(documents)
+    report.mentions += len(mentions)
+    return mentions
 
 
 __all__ = [

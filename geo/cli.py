@@ -57,7 +57,11 @@ EXAMPLES = {
         "example:\n  geo map examples/articles/ --out maps/examples.html --title 'Aleppo, December 2016'\n"
         "  geo map archive.parquet --out maps/2016.html --from 2016-01-01 --to 2016-12-31\n"
         "  geo map examples/articles/ --out - | head -c 15\n"
-        "  geo map examples/articles/ --out maps/by_subdistrict.html --by admin3"
+        "  geo map examples/articles/ --out maps/by_subdistrict.html --by admin3\n"
+        "  geo extract examples/articles/ --out m.csv   # correct roles in a spreadsheet, then:\n"
+        "  geo map m.csv --out maps/corrected.html --png maps/aleppo.png --size 1200x800 --scale 2 \\\n"
+        "      --bbox 37.05,36.15,37.25,36.27\n"
+        "  geo map examples/articles/ --out m.html --fragment map.html --width 700px --height 450px"
     ),
     "evaluate": (
         "example:\n  geo evaluate examples/gold.jsonl\n"
@@ -192,30 +196,53 @@ def _parser() -> argparse.ArgumentParser:
     add_run_options(extract)
     extract.set_defaults(handler=_extract)
 
-    map_ = command(commands, "map", "draw a layered, self-contained HTML map of articles")
-    map_.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
+    map_ = command(commands, "map", "draw a layered, self-contained HTML map of articles or of a mention table")
+    map_.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP + "; or a table geo extract wrote "
+                      "(JSONL, CSV, GeoParquet, GeoJSON), corrected or filtered: its roles and points are drawn")
     map_.add_argument(
         "--out",
         metavar="FILE",
         help="HTML file to write, e.g. maps/NAME.html; - prints the page (default: stdout when it is not a terminal)",
     )
-    map_.add_argument("--title", default="", help="title shown on the map (default: none)")
+    map_.add_argument("--title", default="", help="title over the map and in the caption (default: a generic one)")
     focus = map_.add_mutually_exclusive_group()
     focus.add_argument("--focus", metavar="PLACE_ID", help="centre on a gazetteer entry, e.g. sy-aleppo")
-    focus.add_argument("--bbox", metavar="S,W,N,E", help="fit the view to this box")
-    map_.add_argument(
-        "--png",
-        metavar="FILE",
-        help="also write a picture (needs pip install -e '.[png]' and Debian's chromium)",
-    )
-    map_.add_argument("--fragment", metavar="FILE", help="also write an HTML snippet to embed in a page")
-    map_.add_argument("--geojson", metavar="FILE", help="also write the layers as GeoJSON (for QGIS)")
+    focus.add_argument("--bbox", metavar="W,S,E,N",
+                       help="fit the first view to this box, in the GeoJSON order west,south,east,north "
+                       "(decimal degrees), e.g. 37.05,36.15,37.25,36.27 for Aleppo")
+    pictures = map_.add_argument_group("pictures (headless Chromium)")
+    pictures.add_argument("--png", metavar="FILE", help="also write a picture, without zoom buttons or layer "
+                          "checkboxes, with a caption strip under the map (needs pip install -e '.[png]' and "
+                          "Debian's chromium)")
+    pictures.add_argument("--pdf", metavar="FILE", help="also write a one-page PDF (markers, labels and text as "
+                          "vectors), with the caption strip")
+    pictures.add_argument("--size", metavar="WxH", default="1280x800",
+                          help="size of the picture in CSS pixels, caption included (default: 1280x800)")
+    pictures.add_argument("--scale", type=float, default=1.0, metavar="N",
+                          help="device pixel ratio of the PNG: 2 for print (default: 1)")
+    pictures.add_argument("--no-caption", dest="caption", action="store_false",
+                          help="leave out the caption strip (title, period, counts, sources, attribution)")
+    embed = map_.add_argument_group("embedding in a report")
+    embed.add_argument("--fragment", metavar="FILE", help="also write an HTML snippet to paste into a page")
+    embed.add_argument("--width", default="100%", metavar="CSS",
+                       help="width of the fragment's map, a CSS length: 100%%, 700px, 40em (default: 100%%)")
+    embed.add_argument("--height", default="560px", metavar="CSS",
+                       help="height of the fragment's map, a CSS length: 450px, 70vh (default: 560px)")
+    embed.add_argument("--shared-assets", metavar="FILE",
+                       help="write Leaflet, the runtime and the country outlines to FILE, to paste once into the "
+                       "page before several fragments; the fragment then carries only its own map")
+    map_.add_argument("--geojson", metavar="FILE", help="also write the layers as GeoJSON for QGIS: one feature per "
+                      "place and layer, and one per mention (with its date and document)")
     tiles = map_.add_mutually_exclusive_group()
     tiles.add_argument(
         "--tiles",
-        action="store_true",
-        help="show OpenStreetMap tiles first (they are always offered in the layer control, and fetched "
-        "only once a reader picks them; offline the map falls back to its built-in country outlines)",
+        nargs="?",
+        const="osm",
+        choices=("outlines", "osm"),
+        default="outlines",
+        help="base layer shown first: outlines (offline, the default) or osm (OpenStreetMap tiles, fetched "
+        "from the network; also what --png and --pdf draw, with the attribution in the picture). "
+        "OpenStreetMap is always offered in the layer control, and falls back to the outlines offline",
     )
     tiles.add_argument(
         "--no-osm",

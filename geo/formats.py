@@ -47,6 +47,7 @@ FORMATS: dict[str, OutputFormat] = {
         OutputFormat("json", (".json",), False, "one JSON document"),
         OutputFormat("html", (".html", ".htm"), False, "a self-contained HTML page"),
         OutputFormat("png", (".png",), True, "a PNG picture"),
+        OutputFormat("pdf", (".pdf",), True, "a PDF page"),
         OutputFormat("table", (), False, "tab-separated lines for reading"),
     )
 }

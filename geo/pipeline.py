@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from geo.arabic import char_table, normalise, positions_of
+from geo.corpus import refuse_other_unicode
 from geo.discover import approximate_resolution, discover
 from geo.errors import InputError, UsageError
 from geo.gazetteer import Gazetteer
@@ -176,7 +177,7 @@ def read_chunks(
             except OSError as error:
                 raise InputError(name, f"cannot read: {error.strerror or error}") from None
             if consumed == 0 and codec.startswith("utf-8"):
-                _refuse_other_unicode(block, name)
+                refuse_other_unicode(block, name)
             if b"\x00" in block and codec.startswith("utf-8"):
                 raise InputError(name, "binary file (NUL bytes); not a text article")
             try:
@@ -203,23 +204,6 @@ def read_chunks(
     finally:
         if close:
             stream.close()
-
-
-#: Byte order marks of the Unicode encodings a UTF-8 reader would otherwise call binary (UTF-32 first:
-#: its little-endian mark starts with UTF-16's).
-_OTHER_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _refuse_other_unicode(first_block: bytes, name: str) -> None:
-    """A file that starts with a UTF-16 or UTF-32 byte order mark is text, just not UTF-8: say so."""
-    for bom, encoding in _OTHER_BOMS:
-        if first_block.startswith(bom):
-            raise InputError(name, f"looks like {encoding.upper()} text (byte order mark); try --encoding {encoding}")
 
 
 class _SentenceFinder:

@@ -128,11 +128,20 @@ def gazetteer_frame(gazetteer: Gazetteer) -> gpd.GeoDataFrame:
 
 
 def write_frame(frame: gpd.GeoDataFrame, out: str | os.PathLike, fmt: str) -> None:
+    """Write ``frame`` to the path ``out`` (callers make it atomic: :func:`geo.atomic.atomic_output`).
+    CSV is for spreadsheets: text cells a spreadsheet would run as formulas are neutralised
+    (:func:`geo.records.spreadsheet_safe`); GeoJSON and GeoParquet keep every value as it is."""
     if fmt == "geojson":
         frame.to_file(out, driver="GeoJSON", engine="pyogrio")
     elif fmt == "parquet":
         frame.to_parquet(out)
     elif fmt == "csv":
-        frame.drop(columns="geometry").to_csv(out, index=False)
+        from geo.records import spreadsheet_safe
+
+        table = frame.drop(columns="geometry")
+        for column in table.columns:
+            if table[column].dtype == object:
+                table[column] = table[column].map(spreadsheet_safe)
+        table.to_csv(out, index=False)
     else:
         raise UsageError(f"unknown format {fmt!r}")

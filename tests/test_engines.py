@@ -154,8 +154,8 @@ def test_a_corpus_run_streams_documents(geoparser, tmp_path, monkeypatch):
     read = []
     original = geo.batch.read_documents
 
-    def counting(paths, encoding="utf-8"):
-        for item in original(paths, encoding):
+    def counting(paths, *args, **kwargs):
+        for item in original(paths, *args, **kwargs):
             read.append(item)
             yield item
 

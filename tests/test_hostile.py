@@ -272,8 +272,8 @@ def test_4_and_5_a_signal_stops_the_run_and_every_process_of_it(engine, fmt, sig
     deadline = time.monotonic() + 120
     # Signal once extraction is under way: the temporary output exists and results have been written.
     while time.monotonic() < deadline and process.poll() is None:
-        started = [p for p in tmp_path.iterdir() if p.name.startswith(f".{out.name}")]
-        if started and (fmt == "map" or started[0].stat().st_size > 0):
+        started = [p / out.name for p in tmp_path.iterdir() if p.name.startswith(f".{out.name}")]
+        if started and (fmt == "map" or (started[0].exists() and started[0].stat().st_size > 0)):
             break
         time.sleep(0.05)
     time.sleep(0.5)

@@ -165,8 +165,6 @@ class ParserSpec:
         from geo.engines import CachedParser
         from geo.gazetteer import bundled_files, expand_paths, require_readable, user_files_from_environment
 
-        if "parser" in self.__dict__:
-            return self.parser
         # The same refusals as Geoparser.load, before any worker starts.
         require_readable(bundled_files() + user_files_from_environment() + expand_paths(self.paths))
         world = not os.environ.get("GEO_NO_WORLD") if self.world is None else self.world
@@ -452,12 +450,16 @@ def map_to(parser: Geoparser | ParserSpec, args, options: RunOptions | None = No
         _refuse_if_nothing_was_read(report, args.out)
         map_options = replace(map_options, documents=report.documents - report.failed)
         built = maps.render_map(mentions, gazetteer=gazetteer, options=map_options)
-        maps.save_html(built, temporary["--out"])
+        # Written here rather than by maps.save_*, so that a write error names the output, not the
+        # temporary file (atomic_output turns it into one line).
+        temporary["--out"].write_text(maps.page_html(built), encoding="utf-8")
         if args.fragment:
-            maps.save_fragment(built, temporary["--fragment"])
+            temporary["--fragment"].write_text(maps.fragment_html(built), encoding="utf-8")
         if args.geojson:
             # The run's gazetteer (with the user's --gazetteer files), for the parent chains.
-            maps.save_geojson(mentions, temporary["--geojson"], gazetteer=gazetteer)
+            from geo.table import write_frame
+
+            write_frame(maps.places_frame(mentions, gazetteer), temporary["--geojson"], "geojson")
         if args.png:
             maps.save_png(temporary["--out"], temporary["--png"])
     print(f"wrote {args.out} ({len(mentions)} mentions)", file=sys.stderr)

@@ -451,7 +451,7 @@ def _ascii_compatible(codec: str) -> bool:
     """True when every line break of the encoded text is a ``\\n`` byte (UTF-8, cp1256, Latin-1 ...),
     so lines can be decoded one at a time; False for UTF-16 and UTF-32."""
     try:
-        return "id,\n".encode(codec) == b"id,\n"
+        return "id,\n".encode("utf-8" if codec == "utf-8-sig" else codec) == b"id,\n"
     except (LookupError, UnicodeError):
         return False
 

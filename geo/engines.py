@@ -172,6 +172,7 @@ def _start_worker(source: ParserSource, parent: int) -> None:
     """A pool worker's set-up: it dies with its parent, leaves signals from a terminal to the parent
     (which ends the workers itself), and builds its parser."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _die_with_parent(parent)
     install_parser(source)
 
@@ -322,11 +323,12 @@ def _ordered(submit, batches: Iterable[Batch], ahead: int) -> Iterator:
 
 
 @contextlib.contextmanager
-def _terminal_signals_blocked():
-    """Workers are started with SIGINT blocked (the mask outlives ``exec``): a Ctrl-C reaches the
-    whole process group, and a worker that is still starting would die with a traceback. A SIGINT
-    that arrives meanwhile waits, and reaches this process when the block ends."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+def _stop_signals_blocked():
+    """While a worker is started, SIGINT and SIGTERM wait: a stop that cut the parent's hand-over
+    of the worker's set-up would leave a worker dying with a traceback. The worker inherits the
+    mask through ``exec``: SIGINT stays blocked there for good (a Ctrl-C reaches the whole process
+    group; the parent ends the workers itself), SIGTERM is unblocked by :func:`_start_worker`."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield
     finally:
@@ -363,7 +365,7 @@ class ProcessEngine:
         )
 
         def submit(batch: Batch):
-            with _terminal_signals_blocked():
+            with _stop_signals_blocked():
                 return pool.submit(_worker_batch, source.key, batch, work)
 
         try:

@@ -140,7 +140,7 @@ def write_frame(frame: gpd.GeoDataFrame, out: str | os.PathLike, fmt: str) -> No
 
         table = frame.drop(columns="geometry")
         for column in table.columns:
-            if table[column].dtype == object:
+            if not pd.api.types.is_numeric_dtype(table[column]):
                 table[column] = table[column].map(spreadsheet_safe)
         table.to_csv(out, index=False)
     else:

@@ -228,7 +228,7 @@ def seed_corpus(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("fmt", [*FORMATS, "map"])
 @pytest.mark.parametrize("engine", ENGINES)
 def test_4_a_full_disk_keeps_the_earlier_output(engine, fmt, tmp_path, seed_corpus):
-    with full_disk(tmp_path / "disk") as (disk, limit):
+    with full_disk(tmp_path / "disk", size_kb=40) as (disk, limit):
         out = disk / ("keep.html" if fmt == "map" else f"keep.{fmt}")
         out.write_bytes(PRECIOUS * 1000)
         corpus = tmp_path / "c.jsonl"
@@ -381,7 +381,8 @@ def test_8_csv_output_neutralises_formulas_and_jsonl_keeps_them(engine, tmp_path
     assert {r["doc"] for r in rows} == set(ids)
     for column, value in FORMULAS.items():
         assert {r[column] for r in rows} == {"'" + value}
-    assert {r["lon"] for r in rows} == {"37.16"}  # numbers are numbers, even negative ones
+    # Numbers are written as numbers (a negative one is not a formula).
+    assert all(float(r[column]) == float(r[column].lstrip("'")) for r in rows for column in ("start", "lat", "lon"))
     result = geo("extract", "c.jsonl", "--format", "jsonl", "--out", "o.jsonl", engine=engine, cwd=tmp_path)
     records = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
     assert all(r[column] == value for r in records for column, value in FORMULAS.items())
@@ -460,7 +461,7 @@ def test_9_a_population_of_five_thousand_digits(tmp_path):
     result = geo("--gazetteer", "big.csv", "extract", "d", cwd=tmp_path)
     assert result.code == 1 and len(result.errors) == 1 and "big.csv:2: population" in result.errors[0]
     result = geo(*add_command("big2.csv", **{"--population": "9" * 5000}), cwd=tmp_path, strict=False)
-    assert result.code == 2 and len(result.errors) == 1 and "--population" in result.errors[0]
+    assert result.code == 2 and "argument --population: invalid int value" in result.err
 
 
 # -- 10: nothing skipped without a word ----------------------------------------------------------------------
@@ -518,6 +519,7 @@ def test_10_a_bad_byte_in_a_row_names_that_row(engine, tmp_path):
 def test_10_a_csv_in_another_encoding_gets_a_hint(encoding, hint, tmp_path):
     (tmp_path / "c.csv").write_bytes(csv_corpus([f"r{n:02d},{TEXT}" for n in range(GOOD)]).encode(encoding))
     result = geo("extract", "c.csv", "--out", "o.jsonl", engine="process", cwd=tmp_path)
-    assert result.code == 1 and len(result.errors) == 1 and hint in result.errors[0], result.err
+    assert result.code == 1 and hint in result.errors[0] and len(result.errors) == 2, result.err
+    assert result.errors[1] == "geo: error: o.jsonl: not written: none of the inputs could be read"
     result = geo("extract", "c.csv", "--encoding", encoding, "--out", "o.jsonl", engine="process", cwd=tmp_path)
     assert result.code == 0 and len(documents(tmp_path / "o.jsonl", "jsonl")) == GOOD

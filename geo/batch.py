@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from geo.atomic import atomic_output
 from geo.corpus import (
+    CHUNK_CHARS,
     MAX_ROW_BYTES,
     DateRange,
     Document,
@@ -214,8 +215,9 @@ def work_items(
     """What the engine's batches are made of, in input order: JSONL lines to parse, text files to read
     (``by_reference``: their workers read them, so they must share this machine's files), documents
     and errors. A long text file, standard input, or a long corpus row is cut here into pieces of
-    about a megabyte, so that no task (and no result) is larger than that whatever the input."""
-    from geo.engines import WHOLE_FILE_BYTES, text_chunks
+    :data:`~geo.corpus.CHUNK_CHARS`, so that no task (and no result) is larger than that whatever the input."""
+    from geo.corpus import text_chunks
+    from geo.engines import WHOLE_FILE_BYTES
 
     dates = options.dates
     for item in read_documents(paths, options.encoding, options.max_row_bytes, raw_rows=True):
@@ -228,7 +230,7 @@ def work_items(
                 yield item
             else:
                 yield from text_pieces(item, options.encoding)
-        elif len(item.text) > BATCH_CHARS:
+        elif len(item.text) > CHUNK_CHARS:
             for offset, chunk in text_chunks(item.text):
                 yield replace(item, text=chunk, offset=offset)
         else:

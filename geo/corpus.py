@@ -20,6 +20,7 @@ import gzip
 import io
 import json
 import os
+import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ CORPUS_SUFFIXES = JSONL_SUFFIXES + CSV_SUFFIXES + PARQUET_SUFFIXES
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES + CORPUS_SUFFIXES
 #: Optional metadata columns, copied into every mention of the document.
 METADATA_FIELDS = ("date", "title", "url", "source")
+#: Text is read, and resolved, in chunks of whole lines of about this many characters (a hundred
+#: or more articles' worth): a 50 MB article stays in bounded memory (extracting a chunk takes about
+#: 25 MB, on each worker), and resolution context (rule 5 of :mod:`geo.resolve`) is per chunk.
+CHUNK_CHARS = 1 << 19
 #: Rows read from a Parquet file at a time: a few MB of text, whatever the file's row groups are.
 PARQUET_BATCH_ROWS = 512
 
@@ -324,29 +329,40 @@ def _open_binary(path: str):
     return gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
 
 
-def bounded_lines(stream, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
-    """(line number, bytes, size) of each line of a binary stream, the line break left out. A line
-    longer than ``limit`` bytes comes as ``None`` with its size: it is read past, never held (a GiB
-    line in a small ``.gz`` costs time, not memory)."""
+def bounded_lines(stream, limit: int) -> Iterator[tuple[int, bytes | bytearray | None, int]]:
+    """(line number, bytes, size) of each line of a binary stream; the bytes keep their line break,
+    the size does not count it. A line longer than ``limit`` bytes comes as ``None`` with its size:
+    it is read past, never held (a GiB line in a small ``.gz`` costs time, not memory). A long line
+    grows in one buffer (a list of pieces joined at the end would briefly take twice its size)."""
     number = 0
     readline = stream.readline
+    probe = min(limit + 1, 1 << 20)
     while True:
-        raw = readline(limit + 1)
+        raw = readline(probe)
         if not raw:
             return
         number += 1
-        if raw.endswith(b"\n"):
-            raw = raw[:-1]
-        elif len(raw) > limit:
-            size = len(raw)
-            while not raw.endswith(b"\n"):
-                raw = readline(1 << 20)
-                if not raw:
+        size = len(raw)
+        ended = raw.endswith(b"\n")
+        if not ended and size == probe:
+            buffer: bytearray | None = bytearray(raw)
+            while not ended:
+                part = readline(1 << 20)
+                if not part:
                     break
-                size += len(raw)
-            yield number, None, size - raw.endswith(b"\n")
-            continue
-        yield number, raw, len(raw)
+                size += len(part)
+                ended = part.endswith(b"\n")
+                if buffer is not None:
+                    if size - ended > limit:
+                        buffer = None  # too long: from here on only counted
+                    else:
+                        buffer += part
+            raw = buffer
+        size -= ended
+        if raw is None or size > limit:
+            yield number, None, size
+        else:
+            yield number, raw, size
 
 
 def too_long(size: int, limit: int) -> str:
@@ -372,7 +388,9 @@ def read_jsonl(
                 elif raw and size <= RAW_ROW_BYTES:
                     yield RawRow(path, number, line)
                 else:
-                    yield parse_jsonl_row(RawRow(path, number, line))
+                    document = parse_jsonl_row(RawRow(path, number, line))
+                    del line  # a 50 MB row is held once, as text, while its pieces are extracted
+                    yield document
         except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt .gz
             yield InputError(path, f"cannot read further: {error}")
 
@@ -398,11 +416,18 @@ def parse_jsonl_row(raw: RawRow) -> Document | DocumentError:
         return error
 
 
-def _explain(raw: RawRow, data: bytes) -> object:
+def _decoded(path: str, number: int, data: bytes | bytearray) -> str | DocumentError:
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError as error:
-        return DocumentError(raw.file, f"not UTF-8 (bad byte at column {error.start + 1})", raw.line)
+        return DocumentError(path, f"not UTF-8 (bad byte at column {error.start + 1})", number)
+
+
+def _explain(raw: RawRow, data: bytes, text: str | None = None) -> object:
+    if text is None:
+        text = _decoded(raw.file, raw.line, data)
+        if isinstance(text, DocumentError):
+            return text
     try:
         row = json.loads(text)
     except RecursionError:
@@ -411,7 +436,7 @@ def _explain(raw: RawRow, data: bytes) -> object:
         if "\\u" in text and "surrogate" in str(error).lower():
             return DocumentError(raw.file, "holds a lone surrogate escape: not valid Unicode", raw.line)
         return DocumentError(raw.file, f"not JSON ({error.msg} at column {error.colno})", raw.line)
-    if isinstance(row, dict):
+    if isinstance(row, dict) and ("\\ud" in text or "\\uD" in text):
         # The standard library reads a lone surrogate escape (\ud800) that no UTF-8 output can hold.
         for key, value in row.items():
             if isinstance(value, str) and not _is_unicode(value):
@@ -483,10 +508,10 @@ class _CsvLines:
                 continue
             codec = self.codec if number == 1 else self.plain
             try:
-                yield line.decode(codec) + "\n"
+                yield line.decode(codec)
             except UnicodeDecodeError as error:
                 self.bad.setdefault(number, error.start + 1)
-                yield line.decode(codec, "replace") + "\n"
+                yield line.decode(codec, "replace")
 
 
 def read_csv(path: str, encoding: str = "utf-8", max_row_bytes: int = MAX_ROW_BYTES) -> Iterator[Document | InputError]:
@@ -659,13 +684,11 @@ def read_parquet(path: str) -> Iterator[Document | InputError]:
 
 
 def text_pieces(document: Document, encoding: str = "utf-8") -> Iterator[Document | InputError]:
-    """A text file (``document.text`` is None) as pieces of whole lines, about a megabyte each, cut
+    """A text file (``document.text`` is None) as pieces of whole lines (:data:`CHUNK_CHARS`), cut
     where :meth:`geo.pipeline.Geoparser.iter_file` cuts them, so they give the same mentions; any
     other document as it is. A file that is not valid text gives one error and no piece (it is
     decoded once first, without being kept), so a file is never half extracted; standard input,
     which cannot be read twice, is checked as it streams."""
-    from geo.pipeline import read_chunks
-
     if document.text is not None:
         yield document
         return
@@ -682,6 +705,83 @@ def text_pieces(document: Document, encoding: str = "utf-8") -> Iterator[Documen
             yield Document(document.id, "", origin=path, offset=0)
     except InputError as error:
         yield error
+
+
+def read_chunks(
+    path: str | os.PathLike, encoding: str = "utf-8", name: str | None = None, size: int = CHUNK_CHARS
+) -> Iterator[tuple[int, str]]:
+    """(offset, text) chunks of whole lines, about ``size`` characters each; ``-`` reads stdin."""
+    name = name or str(path)
+    try:
+        codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    except LookupError:
+        raise UsageError(f"--encoding {encoding}: unknown text encoding (try utf-8, cp1256, utf-16)") from None
+    if str(path) == "-":
+        stream = sys.stdin.buffer
+        close = False
+    else:
+        try:
+            if Path(path).is_dir():
+                raise InputError(name, "is a directory, not a text file")
+            stream = open(path, "rb")  # noqa: SIM115 - closed below, also on error
+        except FileNotFoundError:
+            raise InputError(name, "no such file") from None
+        except PermissionError:
+            raise InputError(name, "permission denied") from None
+        except OSError as error:
+            raise InputError(name, f"cannot read: {error.strerror or error}") from None
+        close = True
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    consumed = 0
+    offset = 0
+    pending = ""
+    try:
+        while True:
+            try:
+                block = stream.read(1 << 16)
+            except OSError as error:
+                raise InputError(name, f"cannot read: {error.strerror or error}") from None
+            if consumed == 0 and codec.startswith("utf-8"):
+                refuse_other_unicode(block, name)
+            if b"\x00" in block and codec.startswith("utf-8"):
+                raise InputError(name, "binary file (NUL bytes); not a text article")
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                where = consumed + error.start
+                hint = "; if it is Windows Arabic, try --encoding cp1256" if codec.startswith("utf-8") else ""
+                raise InputError(name, f"not {encoding} text (bad byte at offset {where}){hint}") from None
+            consumed += len(block)
+            pending += text
+            if not block or len(pending) >= size:
+                cut = len(pending)
+                if block:
+                    # Cut after the last line break (else the last space) so no word is split.
+                    cut = pending.rfind("\n", 0, size) + 1 or pending.rfind(" ", 0, size) + 1 or len(pending)
+                chunk, pending = pending[:cut], pending[cut:]
+                if chunk:
+                    yield offset, chunk
+                    offset += len(chunk)
+            if not block:
+                if pending:
+                    yield offset, pending
+                return
+    finally:
+        if close:
+            stream.close()
+
+
+def text_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, chunk) of whole lines, as :func:`geo.pipeline.read_chunks` cuts a file: a long
+    document is resolved a chunk at a time, like a long text file."""
+    offset = 0
+    while len(text) - offset > size:
+        window = text[offset : offset + size]
+        cut = window.rfind("\n") + 1 or window.rfind(" ") + 1 or size
+        yield offset, text[offset : offset + cut]
+        offset += cut
+    if offset < len(text):
+        yield offset, text[offset:]
 
 
 def count_documents(paths: Iterable[str]) -> int | None:

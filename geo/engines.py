@@ -27,18 +27,22 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from geo.corpus import DateRange, Document, RawRow, parse_jsonl_row
+from geo.corpus import CHUNK_CHARS, DateRange, Document, RawRow, parse_jsonl_row, read_chunks, text_chunks
 from geo.errors import DocumentError, GeoError, InputError, UsageError
 from geo.model import Mention
-from geo.pipeline import CHUNK_CHARS, Geoparser, read_chunks
+
+if TYPE_CHECKING:
+    # Not imported at run time: a pool's parent process only plans and writes, and never needs the
+    # pipeline's modules (NumPy, geopy ...) in its memory.
+    from geo.pipeline import Geoparser
 
 #: A batch: what one task extracts. Errors met while reading ride along in their place, so failures
 #: are reported in input order whatever engine ran.
 Batch = list[Document | RawRow | InputError]
 #: Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.
-AHEAD_PER_WORKER = 4
+AHEAD_PER_WORKER = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,7 @@ class ParserState:
 
     def build(self) -> Geoparser:
         from geo.gazetteer import Gazetteer
+        from geo.pipeline import Geoparser
 
         state, lexicon, index, discover = pickle.loads(self.data)
         return Geoparser(Gazetteer.from_state(state), lexicon, discover=discover, index=index)
@@ -141,6 +146,7 @@ class CachedParser:
     def build(self) -> Geoparser:
         from geo.compiled import read_index
         from geo.lexicon import Lexicon
+        from geo.pipeline import Geoparser
 
         loaded = read_index(Path(self.file), [Path(f) for f in self.files])
         if loaded is None:  # removed or replaced since the parent checked it: build as the parent would
@@ -174,7 +180,21 @@ def _start_worker(source: ParserSource, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _die_with_parent(parent)
+    release_large_buffers()
     install_parser(source)
+
+
+def release_large_buffers() -> None:
+    """glibc: serve allocations of 256 KB or more with their own mappings, given back to the system
+    when freed. A pool's parent receives and writes a result of several MB per batch, and by default
+    glibc raises that threshold after the first large free and then keeps such buffers in a heap
+    that only grows: 50 MB more of the parent's memory for a 50 MB corpus row. Elsewhere nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
 
 
 def _die_with_parent(parent: int) -> None:
@@ -192,19 +212,6 @@ def _die_with_parent(parent: int) -> None:
 
 
 # -- one document, one batch -------------------------------------------------------------------------
-def text_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
-    """(offset, chunk) of whole lines, as :func:`geo.pipeline.read_chunks` cuts a file: a long
-    document is resolved a megabyte at a time, like a long text file."""
-    offset = 0
-    while len(text) - offset > size:
-        window = text[offset : offset + size]
-        cut = window.rfind("\n") + 1 or window.rfind(" ") + 1 or size
-        yield offset, text[offset : offset + cut]
-        offset += cut
-    if offset < len(text):
-        yield offset, text[offset:]
-
-
 #: A text file up to this size is read whole, decoded once and checked before it is extracted; a
 #: larger one is read twice in chunks (checked, then extracted) to stay in bounded memory.
 WHOLE_FILE_BYTES = 4 * CHUNK_CHARS
@@ -293,6 +300,10 @@ class Engine(Protocol):
         ...
 
 
+def _is_source(parser) -> bool:
+    return isinstance(parser, ParserState | CachedParser)
+
+
 def _work(work: Work | str) -> Work:
     return Work(encoding=work) if isinstance(work, str) else work
 
@@ -306,7 +317,7 @@ class InProcessEngine:
     def run(self, parser: Geoparser | ParserSource, batches: Iterable[Batch], work: Work | str = "utf-8"
             ) -> Iterator[BatchResult]:
         work = _work(work)
-        parser = parser if isinstance(parser, Geoparser) else install_parser(parser)
+        parser = install_parser(parser) if _is_source(parser) else parser
         for batch in batches:
             yield extract_batch(parser, batch, work)
 
@@ -356,7 +367,8 @@ class ProcessEngine:
 
         work = _work(work)
         workers = self.workers or os.cpu_count() or 1
-        source = ParserState.of(parser) if isinstance(parser, Geoparser) else parser
+        source = parser if _is_source(parser) else ParserState.of(parser)
+        release_large_buffers()
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -384,6 +396,11 @@ def _end_workers(pool) -> None:
     """Terminate the pool's processes and wait for them: none may outlive the run, holding the
     caller's pipes open."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    # The thread feeding batches to the workers may be stuck writing a large batch into a pipe that
+    # no worker will read again; without this, shutting the pool down waits for it for ever (fixed
+    # inside concurrent.futures from Python 3.12).
+    with contextlib.suppress(Exception):
+        pool._call_queue.cancel_join_thread()
     for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
@@ -393,6 +410,11 @@ def _end_workers(pool) -> None:
             if process.is_alive():
                 process.kill()
                 process.join(timeout=5)
+    # A worker ended while sending a result leaves the pool's reading thread waiting for the rest
+    # of it; closing this process's own write end of that pipe (no worker holds one any more) gives
+    # it an end of file, and it shuts the pool down as broken.
+    with contextlib.suppress(Exception):
+        pool._result_queue._writer.close()
 
 
 class _ParserPlugin:
@@ -466,7 +488,7 @@ class DaskEngine:
             cluster = LocalCluster(**options)
             client = Client(cluster)
         # The cluster's workers may not share this machine's disk: the parser goes to them as bytes.
-        state = ParserState.of(parser if isinstance(parser, Geoparser) else install_parser(parser))
+        state = ParserState.of(install_parser(parser) if _is_source(parser) else parser)
         plugin = _plugin_class(WorkerPlugin)(state)
         try:
             client.register_plugin(plugin, name=plugin.name)

@@ -70,16 +70,18 @@ def record(mention: Mention) -> dict:
 def jsonl_lines(mentions: Iterable[Mention]) -> bytes:
     """One JSON object a line, UTF-8."""
     dumps = orjson.dumps
-    parts = []
+    newline = orjson.OPT_APPEND_NEWLINE
+    # One growing buffer: a list of thirteen thousand small bytes objects from orjson took ten times
+    # their size in memory (each is allocated large, then shrunk) and three times as long.
+    buffer = bytearray()
     for mention in mentions:
         data = dict(zip(RECORD_FIELDS, _values(mention), strict=True))
         try:
-            parts.append(dumps(data))
+            buffer += dumps(data, option=newline)
         except orjson.JSONEncodeError:
             # Text from the Python API may hold a lone surrogate, which UTF-8 cannot carry: escaped.
-            parts.append(json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode())
-    parts.append(b"")
-    return b"\n".join(parts) if len(parts) > 1 else b""
+            buffer += json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+    return bytes(buffer)
 
 
 def spreadsheet_safe(value):

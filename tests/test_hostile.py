@@ -197,6 +197,77 @@ def test_2_date_bounds_at_the_ends_of_time(engine, tmp_path):
         assert result.out == b""
 
 
+# -- 3: the cache is data ------------------------------------------------------------------------------
+class Payload:
+    """A pickle that runs a shell command when it is loaded."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self):
+        return (os.system, (self.command,))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_3_a_planted_cache_runs_nothing_and_is_rebuilt(engine, tmp_path):
+    import pickle
+
+    ids = articles(tmp_path / "d")
+    cache = tmp_path / "cache"
+    env = {"GEO_CACHE_DIR": str(cache)}
+    assert geo("map", "d", "--out", "first.html", engine=engine, cwd=tmp_path, env=env).code == 0
+    planted = sorted(p.name for p in cache.iterdir())
+    assert any(name.startswith("index-") for name in planted), planted
+    marker = tmp_path / "pwned"
+    bomb = pickle.dumps(Payload(f"touch {marker}"))
+    for path in cache.iterdir():
+        path.write_bytes(bomb)
+    # Where earlier versions looked, too: a pickle under the index name, the assets as JSON.
+    (cache / "index-0123456789abcdef01234567.pickle").write_bytes(bomb)
+    script = "window.PWNED=1;document.title='PWNED'"
+    (cache / "offlinefolium-0.20.0.2.json").write_text(json.dumps(
+        {"https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": script}), encoding="utf-8")
+    result = geo("extract", "d", "--out", "o.jsonl", engine=engine, cwd=tmp_path, env=env)
+    assert result.code == 0 and set(documents(tmp_path / "o.jsonl", "jsonl")) == set(ids)
+    result = geo("map", "d", "--out", "m.html", engine=engine, cwd=tmp_path, env=env)
+    assert result.code == 0 and "PWNED" not in (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert not marker.exists()
+    # Rebuilt: the index file is sound again and used by the next run.
+    index = next(p for p in cache.iterdir() if p.name.startswith("index-") and p.suffix == ".json")
+    assert index.read_bytes() != bomb
+
+
+def test_3_an_edited_cache_file_is_refused_by_its_hash(tmp_path):
+    articles(tmp_path / "d")
+    cache = tmp_path / "cache"
+    env = {"GEO_CACHE_DIR": str(cache)}
+    assert geo("extract", "d", "--out", "a.jsonl", cwd=tmp_path, env=env).code == 0
+    [index] = cache.glob("index-*.json")
+    # The payload changed, the hash in the header not: Aleppo moved to the sea.
+    data = index.read_bytes()
+    edited = data.replace(b"36.2", b"35.0")
+    assert edited != data
+    index.write_bytes(edited)
+    assert geo("extract", "d", "--out", "b.jsonl", cwd=tmp_path, env=env).code == 0
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    from geo.cache import read
+    from geo.compiled import KIND
+
+    assert read(index, KIND) is not None and b"36.2" in index.read_bytes()  # rebuilt
+
+
+def test_3_a_cache_folder_others_can_write_is_not_used(tmp_path):
+    ids = articles(tmp_path / "d")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(0o777)
+    result = geo("extract", "d", "--out", "o.jsonl", engine="process", cwd=tmp_path, env={"GEO_CACHE_DIR": str(cache)})
+    assert result.code == 0 and set(documents(tmp_path / "o.jsonl", "jsonl")) == set(ids)
+    assert result.err.splitlines()[0] == (f"geo: warning: cache folder {cache} is writable by other users; "
+                                          "not used (set GEO_CACHE_DIR)")
+    assert list(cache.iterdir()) == []
+
+
 # -- 4: a failed run keeps the earlier output ----------------------------------------------------------
 @pytest.mark.parametrize("fmt", [*FORMATS, "map"])
 @pytest.mark.parametrize("engine", ENGINES)

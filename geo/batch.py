@@ -277,10 +277,9 @@ def corpus_results(
         else:
             engine = InProcessEngine()
         stream = chain(head, stream)
-    if isinstance(engine, InProcessEngine | DaskEngine):
-        source: Geoparser | ParserSource = _parser(parser)
-    else:
-        source = parser.source() if isinstance(parser, ParserSpec) else parser
+    # A local pool asks the spec for its source once its workers are starting; the others need the
+    # parser itself, here.
+    source = _parser(parser) if isinstance(engine, InProcessEngine | DaskEngine) else parser
     work = Work(options.encoding, options.dates, encode)
     for result in engine.run(source, batches_of(stream), work):
         report.documents += result.documents

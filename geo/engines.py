@@ -174,14 +174,32 @@ def installed_parser(key: str) -> Geoparser:
     return parser
 
 
-def _start_worker(source: ParserSource, parent: int) -> None:
-    """A pool worker's set-up: it dies with its parent, leaves signals from a terminal to the parent
-    (which ends the workers itself), and builds its parser."""
+@dataclass(frozen=True)
+class ParserFile:
+    """A :class:`ParserState` this process wrote into a private temporary folder of its own, for a
+    pool's workers to read once each (a batch carries only this name)."""
+
+    key: str
+    path: str
+
+    def build(self) -> Geoparser:
+        return ParserState(self.key, Path(self.path).read_bytes()).build()
+
+
+def _start_worker(parent: int) -> None:
+    """A pool worker's set-up: it dies with its parent and leaves signals from a terminal to the
+    parent (which ends the workers itself). The parser is built on the first batch, from the source
+    the batch names: workers start while the parent is still finding that source."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _die_with_parent(parent)
     release_large_buffers()
-    install_parser(source)
+
+
+def _warm_up() -> None:
+    """The first task of each worker: the pipeline's modules imported before any batch arrives."""
+    import geo.compiled
+    import geo.pipeline  # noqa: F401
 
 
 def release_large_buffers() -> None:
@@ -287,7 +305,11 @@ def extract_batch(parser: Geoparser, batch: Batch, work: Work | str = "utf-8") -
     return result
 
 
-def _worker_batch(key: str, batch: Batch, work: Work) -> BatchResult:
+def _worker_batch(source: ParserSource, batch: Batch, work: Work) -> BatchResult:
+    return extract_batch(install_parser(source), batch, work)
+
+
+def _dask_batch(key: str, batch: Batch, work: Work) -> BatchResult:
     return extract_batch(installed_parser(key), batch, work)
 
 
@@ -301,7 +323,7 @@ class Engine(Protocol):
 
 
 def _is_source(parser) -> bool:
-    return isinstance(parser, ParserState | CachedParser)
+    return isinstance(parser, ParserState | CachedParser | ParserFile)
 
 
 def _work(work: Work | str) -> Work:
@@ -367,29 +389,51 @@ class ProcessEngine:
 
         work = _work(work)
         workers = self.workers or os.cpu_count() or 1
-        source = parser if _is_source(parser) else ParserState.of(parser)
         release_large_buffers()
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(source, os.getpid()),
+            initargs=(os.getpid(),),
         )
 
-        def submit(batch: Batch):
+        def submit(*call):
             with _stop_signals_blocked():
-                return pool.submit(_worker_batch, source.key, batch, work)
+                return pool.submit(*call)
 
-        try:
-            yield from _ordered(submit, batches, workers * AHEAD_PER_WORKER)
-        except BrokenProcessPool:
-            _end_workers(pool)
-            raise GeoError("a worker process died (killed, or out of memory?); nothing was written") from None
-        except BaseException:
-            _end_workers(pool)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        with contextlib.ExitStack() as stack:
+            try:
+                for _ in range(workers):  # the workers start now, while the parser's source is found
+                    submit(_warm_up)
+                source = _pool_source(parser, stack)
+                yield from _ordered(lambda batch: submit(_worker_batch, source, batch, work), batches,
+                                    workers * AHEAD_PER_WORKER)
+            except BrokenProcessPool:
+                _end_workers(pool)
+                raise GeoError("a worker process died (killed, or out of memory?); nothing was written") from None
+            except BaseException:
+                _end_workers(pool)
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool_source(parser, stack: contextlib.ExitStack) -> ParserSource:
+    """What a batch names for its worker to build the parser from: the index cache file
+    (:class:`CachedParser`), or a parser given in Python written once to a private temporary file
+    (:class:`ParserFile`), never 20 MB of state with every batch. ``parser`` may also be something
+    with a ``source()`` method (:class:`geo.batch.ParserSpec`), asked only now."""
+    import tempfile
+
+    if hasattr(parser, "source"):
+        parser = parser.source()
+    if isinstance(parser, CachedParser | ParserFile):
+        return parser
+    state = parser if isinstance(parser, ParserState) else ParserState.of(parser)
+    folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="geo-parser-"))
+    path = Path(folder) / "parser.pickle"
+    path.write_bytes(state.data)
+    return ParserFile(state.key, str(path))
 
 
 def _end_workers(pool) -> None:
@@ -494,7 +538,7 @@ class DaskEngine:
             client.register_plugin(plugin, name=plugin.name)
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             yield from _ordered(
-                lambda batch: client.submit(_worker_batch, state.key, batch, work, pure=False),
+                lambda batch: client.submit(_dask_batch, state.key, batch, work, pure=False),
                 batches, workers * AHEAD_PER_WORKER,
             )
         finally:

@@ -32,9 +32,11 @@ def score(split: str, world: bool) -> dict:
         "geo.cli",
         "evaluate",
         str(CORPUS / f"ANERCorp_CamelLab_{split}.txt"),
-        "--format",
+        "--gold-format",
         "conll",
-        "--misses",
+        "--format",
+        "json",
+        "--examples",
         "0",
     ]
     if split == "test":

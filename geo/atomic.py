@@ -45,8 +45,8 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary path beside ``path`` to write the new content to; renamed over ``path`` when the
     block ends normally, removed when it raises (``Interrupted`` by a signal included).
 
-    The temporary file exists (empty) when the block starts, so an unwritable folder is an
-    :class:`OutputError` at once. A writer may replace it (GDAL, Chromium do). A link is followed:
+    The private folder holding the temporary file is made when the block starts, so an unwritable
+    folder is an :class:`OutputError` at once; the file itself is the writer's to create. A link is followed:
     the file it names is replaced, the link stays. The new file keeps the mode of the one it
     replaces. A write error raised in the block (:func:`is_write_error`) becomes an
     :class:`OutputError` naming ``path``.
@@ -61,12 +61,19 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
         raise write_error(shown, error) from None
     try:
         try:
-            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            # Not created here: GDAL takes an existing empty GeoPackage for a broken one.
             yield temporary
+            if not temporary.exists():
+                temporary.touch()
             _sync(temporary)
             with contextlib.suppress(FileNotFoundError):
                 os.chmod(temporary, target.stat().st_mode & 0o7777)
             os.replace(temporary, target)
+        except OutputError as error:
+            if error.path != str(temporary):
+                raise
+            # A writer that names its file (geo.maps) named the temporary one: name the output.
+            raise OutputError(shown, f"{error.reason}; any earlier file there is unchanged") from None
         except Exception as error:
             if is_write_error(error):
                 raise write_error(shown, error) from None

@@ -358,6 +358,15 @@ def _mentions(results: Iterable[BatchResult]) -> Iterator[Mention]:
         yield from result.mentions
 
 
+def _destination(out: str | os.PathLike | None, fmt: str) -> contextlib.AbstractContextManager:
+    """Where a file format is written: a temporary file renamed over ``out`` once complete
+    (:func:`geo.atomic.atomic_output`), or, for stdout, a temporary file copied there at the end
+    (Parquet's footer, GeoPackage's pages and GDAL need a file)."""
+    from geo.formats import through_file, to_stdout
+
+    return through_file(fmt) if to_stdout(out) else atomic_output(out)
+
+
 def extract_to(
     parser: Geoparser | ParserSpec,
     paths: list[str],
@@ -367,38 +376,50 @@ def extract_to(
     options: RunOptions | None = None,
     progress: Progress | None = None,
 ) -> RunReport:
-    """``geo extract``: JSONL and CSV stream as they come (to ``out`` or stdout), GeoParquet a row
-    group at a time; GeoJSON is written through geopandas once every document is read. Failures are
-    printed on stderr as they are met (above the progress bar, if any).
+    """``geo extract``: write the mentions of ``paths`` as ``fmt`` (a :data:`geo.formats.FORMATS`
+    name) to the file ``out``, or to stdout when ``out`` is None or ``-``.
 
-    ``out`` is written whole or not at all (:func:`geo.atomic.atomic_output`): an earlier file is
-    replaced only by a complete new one, and a folder that cannot be written is refused first.
+    JSONL and CSV are encoded where the batches are extracted and stream as they come, GeoParquet a
+    row group at a time; GeoJSON and GeoPackage are written through geopandas once every document is
+    read. Binary formats go to stdout only when it is not a terminal. Failures are printed on stderr
+    as they are met (above the progress bar, if any).
+
+    A file is written whole or not at all (:func:`geo.atomic.atomic_output`): an earlier one is
+    replaced only by a complete new one, never by the output of a run that could read nothing, and a
+    folder that cannot be written is refused before the run.
     """
-    if fmt not in ("jsonl", "csv", "geojson", "parquet"):
-        raise UsageError(f"unknown format {fmt!r}")
-    if fmt in ("geojson", "parquet") and not out:
-        raise UsageError(f"--format {fmt} needs --out FILE")
-    to_file = bool(out) and str(out) != "-"
+    from geo.formats import check_terminal, to_stdout
+
     check_output_path(out)
+    check_terminal(fmt, out)
+    if fmt not in ("jsonl", "csv", "parquet", "geojson", "gpkg"):
+        raise UsageError(f"unknown format {fmt!r}")
     options = options or RunOptions(encoding=encoding)
     report = RunReport()
+    stdout = to_stdout(out)
     try:
         with contextlib.ExitStack() as stack:
-            temporary = stack.enter_context(atomic_output(out)) if to_file else None
-            if fmt == "parquet":
-                from geo.table import GeoParquetWriter
+            if fmt in ("parquet", "geojson", "gpkg"):
+                path = stack.enter_context(_destination(out, fmt))
+                if fmt == "parquet":
+                    from geo.table import GeoParquetWriter
 
-                with GeoParquetWriter(temporary) as writer:
-                    for result in _run(parser, paths, options, report, progress):
-                        writer.write(result.mentions)
-            elif fmt == "geojson":
-                from geo.table import mentions_frame, write_frame
+                    with GeoParquetWriter(path) as writer:
+                        for result in _run(parser, paths, options, report, progress):
+                            writer.write(result.mentions)
+                else:
+                    from geo.table import mentions_frame, write_frame
 
-                mentions = list(_mentions(_run(parser, paths, options, report, progress)))
-                _refuse_if_nothing_was_read(report, out)
-                write_frame(mentions_frame(mentions), temporary, fmt)
+                    mentions = list(_mentions(_run(parser, paths, options, report, progress)))
+                    if not stdout:
+                        _refuse_if_nothing_was_read(report, str(out))
+                    write_frame(mentions_frame(mentions), path, fmt, layer="mentions")
             else:
-                stream = stack.enter_context(open(temporary, "wb")) if to_file else sys.stdout.buffer
+                if stdout:
+                    sys.stdout.flush()
+                    stream = sys.stdout.buffer
+                else:
+                    stream = stack.enter_context(open(stack.enter_context(atomic_output(out)), "wb"))
                 if fmt == "csv":
                     from geo.records import csv_header
 
@@ -406,8 +427,8 @@ def extract_to(
                 for result in _run(parser, paths, options, report, progress, encode=fmt):
                     stream.write(result.data)
                 stream.flush()
-            if to_file:
-                _refuse_if_nothing_was_read(report, out)
+            if not stdout:
+                _refuse_if_nothing_was_read(report, str(out))
         return report
     finally:
         if progress is not None:
@@ -416,55 +437,118 @@ def extract_to(
 
 def map_to(parser: Geoparser | ParserSpec, args, options: RunOptions | None = None,
            progress: Progress | None = None) -> RunReport:
-    """``geo map``: extract every document, then render and write the map and its companions, each
-    whole or not at all; every output's folder is checked (by opening its temporary file) before the
-    extraction starts."""
-    from geo import maps
+    """``geo map``: extract every document (or read back a mention table ``geo extract`` wrote), then
+    render and write the map and its companions (fragment, shared assets, GeoJSON, PNG, PDF).
 
-    outputs = {"--out": args.out, "--png": args.png, "--fragment": args.fragment, "--geojson": args.geojson}
+    ``args.out`` is the HTML file, or stdout when it is None or ``-``; one companion may be ``-``
+    instead when the page goes to a file. Every file is written whole or not at all, and each one's
+    folder is checked (its temporary file made) before the extraction starts."""
+    from geo import maps
+    from geo.formats import STDOUT, check_terminal, through_file
+    from geo.maps.basemap import tile_prefix
+    from geo.maps.export import CSS_LENGTH
+    from geo.mention_table import is_mention_table
+
+    out = STDOUT if args.out is None else args.out
+    outputs = {"--out": out, "--png": args.png, "--pdf": args.pdf, "--fragment": args.fragment,
+               "--shared-assets": args.shared_assets, "--geojson": args.geojson}
     for flag, target in outputs.items():
         check_output_path(target, flag)
+    on_stdout = [flag for flag, target in outputs.items() if target == STDOUT]
+    if len(on_stdout) > 1:
+        raise UsageError(f"{' and '.join(on_stdout)} both name stdout (-): only one output can go there")
+    for flag, fmt in (("--png", "png"), ("--pdf", "pdf")):
+        if outputs[flag] == STDOUT:
+            check_terminal(fmt, STDOUT, flag)
     # Everything that can be refused is refused before the run, not after an hour of extraction.
+    online = args.tiles == "osm"
     map_options = maps.MapOptions(
         title=args.title,
         focus=args.focus,
         bbox=maps.parse_bbox(args.bbox) if args.bbox else None,
-        online_tiles=args.tiles,
-        osm_layer=not getattr(args, "no_osm", False),
+        online_tiles=online,
+        osm_layer=not args.no_osm,
+        by=getattr(args, "by", None),
     )
     gazetteer = _parser(parser).gazetteer
     if args.focus and gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
-    if args.png:
-        from geo.maps.snapshot import chromium_path
+    if args.shared_assets and not args.fragment:
+        raise UsageError("--shared-assets goes with --fragment (the assets the fragments leave out)")
+    for flag, value in (("--width", args.width), ("--height", args.height)):
+        if not CSS_LENGTH.match(value):
+            raise UsageError(f"{flag} {value!r}: give a CSS length such as 700px, 70vh or 100%")
+    picture = None
+    if args.png or args.pdf:
+        from geo.maps.options import check_scale
+        from geo.maps.snapshot import Picture, check_snapshot
 
-        chromium_path()
+        check_snapshot("--png" if args.png else "--pdf")
+        width, height = maps.parse_size(args.size)
+        picture = Picture(width=width, height=height, scale=check_scale(args.scale), caption=args.caption,
+                          allow=(tile_prefix(),) if online else ())
     options = options or RunOptions(encoding=args.encoding)
     report = RunReport()
+    tables = [path for path in args.paths if path != "-" and Path(path).is_file() and is_mention_table(path)]
+    articles = [path for path in args.paths if path not in tables]
+    mentions: list[Mention] = []
     with contextlib.ExitStack() as stack:
-        temporary = {flag: stack.enter_context(atomic_output(target)) for flag, target in outputs.items() if target}
+        kinds = {"--out": "html", "--png": "png", "--pdf": "pdf", "--fragment": "html", "--shared-assets": "html",
+                 "--geojson": "geojson"}
+        # Files first, so that a folder that cannot be written stops the command now; the one output
+        # that goes to stdout is copied there from a temporary file at the end.
+        files = {flag: stack.enter_context(atomic_output(target)) for flag, target in outputs.items()
+                 if target and target != STDOUT}
         try:
-            mentions = list(_mentions(_run(parser, args.paths, options, report, progress)))
+            if articles:
+                mentions = list(_mentions(_run(parser, articles, options, report, progress)))
         finally:
             if progress is not None:
                 progress.close()
-        _refuse_if_nothing_was_read(report, args.out)
+        for path in tables:
+            mentions.extend(_table_mentions(path, options, report))
+        _refuse_if_nothing_was_read(report, out)
         map_options = replace(map_options, documents=report.documents - report.failed)
         built = maps.render_map(mentions, gazetteer=gazetteer, options=map_options)
-        # Written here rather than by maps.save_*, so that a write error names the output, not the
-        # temporary file (atomic_output turns it into one line).
-        temporary["--out"].write_text(maps.page_html(built), encoding="utf-8")
+        for flag in on_stdout:
+            files[flag] = stack.enter_context(through_file(kinds[flag]))
+        maps.save_html(built, files["--out"])
+        if args.png:
+            maps.save_png(files["--out"], files["--png"], picture=picture)
+        if args.pdf:
+            maps.save_pdf(files["--out"], files["--pdf"], picture=picture)
         if args.fragment:
-            temporary["--fragment"].write_text(maps.fragment_html(built), encoding="utf-8")
+            maps.save_fragment(built, files["--fragment"], height=args.height, width=args.width,
+                               shared_assets=bool(args.shared_assets))
+        if args.shared_assets:
+            maps.save_assets(built, files["--shared-assets"])
         if args.geojson:
             # The run's gazetteer (with the user's --gazetteer files), for the parent chains.
-            from geo.table import write_frame
-
-            write_frame(maps.places_frame(mentions, gazetteer), temporary["--geojson"], "geojson")
-        if args.png:
-            maps.save_png(temporary["--out"], temporary["--png"])
-    print(f"wrote {args.out} ({len(mentions)} mentions)", file=sys.stderr)
+            maps.save_geojson(mentions, files["--geojson"], gazetteer=gazetteer)
     return report
+
+
+def _table_mentions(path: str, options: RunOptions, report: RunReport) -> list[Mention]:
+    """The rows of a mention table inside ``--from``/``--to``; bad rows reported and left out. Each
+    distinct document of the table counts as a document read."""
+    from geo.mention_table import read_mention_table
+
+    report.corpus = True
+    mentions: list[Mention] = []
+    documents: set[str] = set()
+    for item in read_mention_table(path, options.encoding):
+        if isinstance(item, GeoError):
+            report.failures.append(item)
+            report.documents += 1
+            _print_failure(item)
+            continue
+        if options.dates is not None and item.date not in options.dates:
+            continue
+        documents.add(item.doc)
+        mentions.append(item)
+    report.documents += len(documents)
+    report.mentions += len(mentions)
+    return mentions
 
 
 __all__ = [

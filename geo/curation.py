@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.coordinates import point_quality
 from geo.errors import EntryRefused, GazetteerError, GeoError, UsageError
 from geo.gazetteer import Gazetteer, Problem, bundled_files, expand_paths, user_files_from_environment
 from geo.model import Entry
@@ -27,11 +28,22 @@ def describe(gazetteer: Gazetteer, entry: Entry) -> dict:
         for a in gazetteer.ancestors(entry.id)
     ]
     row["origin"] = entry.origin
+    chain = gazetteer.admin_chain(entry.id)
+    row["admin"] = {
+        "admin1": chain.admin1, "admin1_pcode": chain.admin1_pcode, "admin2": chain.admin2,
+        "admin2_pcode": chain.admin2_pcode, "admin3": chain.admin3, "admin3_pcode": chain.admin3_pcode,
+    }
     return row
 
 
 def search(gazetteer: Gazetteer, query: str) -> list[dict]:
-    return [describe(gazetteer, entry) for entry in gazetteer.lookup(query)]
+    """Entries for ``query`` as :func:`describe` gives them, each with ``match``: how it was found
+    (``name``, ``type word``, ``transliteration``, ``P-code``; see :mod:`geo.search`)."""
+    from geo.lexicon import Lexicon
+    from geo.search import find
+
+    found = find(gazetteer, query, Lexicon.load().triggers)
+    return [describe(gazetteer, entry) | {"match": found.how} for entry in found.entries]
 
 
 def parse_point(text: str) -> tuple[float, float]:
@@ -80,11 +92,17 @@ def new_entry(
     country: str | None = None,
     population: int | None = None,
     source: str = "",
+    coord_method: str = "",
+    uncertainty_km: float | None = None,
 ) -> Entry:
     """An :class:`Entry` from command-line style values; ``add`` checks it against every rule."""
     parent_entry = gazetteer.get(parent) if parent else None
     if parent and parent_entry is None:
-        raise EntryRefused(f"unknown parent {parent!r}", "parent")
+        from geo.search import closest_ids
+
+        close = closest_ids(gazetteer, parent)
+        hint = f"; did you mean {', '.join(close)}?" if close else " (geo gazetteer search NAME finds ids)"
+        raise EntryRefused(f"unknown parent {parent!r}{hint}", "parent")
     lat, lon = parse_point(at)
     if not entry_id:
         name_slug = slug(name_en or "")
@@ -97,6 +115,11 @@ def new_entry(
             entry_id = f"{code}-{name_slug}" if code else name_slug
     if population is not None and population < 0:
         raise EntryRefused("population must not be negative", "population")
+    source = source.strip() or "added with geo gazetteer add"
+    code = (country or (parent_entry.country if parent_entry else "")).upper()
+    method, uncertainty = point_quality(
+        (feature or "").strip(), source, (coord_method or "").strip(), uncertainty_km, code
+    )
     return Entry(
         id=entry_id,
         name_ar=(name_ar or "").strip(),
@@ -105,11 +128,13 @@ def new_entry(
         lat=lat,
         lon=lon,
         parent=parent or "",
-        country=(country or (parent_entry.country if parent_entry else "")).upper(),
+        country=code,
         variants_ar=tuple(v.strip() for v in variants_ar.split("|") if v.strip()),
         variants_en=tuple(v.strip() for v in variants_en.split("|") if v.strip()),
         population=population,
-        source=source.strip() or "added with geo gazetteer add",
+        source=source,
+        coord_method=method,
+        uncertainty_km=uncertainty,
     )
 
 
@@ -151,6 +176,8 @@ def add_from_csv(gazetteer: Gazetteer, path: str, target: str | None = None) -> 
                 country=(row.get("country") or "").strip() or None,
                 population=int(row["population"]) if (row.get("population") or "").strip().isdigit() else None,
                 source=row.get("source", "") or "",
+                coord_method=(row.get("coord_method") or "").strip(),
+                uncertainty_km=_optional_km(row.get("uncertainty_km")),
             )
             written = gazetteer.add(entry, target)
         except GazetteerError as error:
@@ -158,6 +185,19 @@ def add_from_csv(gazetteer: Gazetteer, path: str, target: str | None = None) -> 
             continue
         report.added.append((entry.id, written))
     return report
+
+
+def _optional_km(text: str | None) -> float | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise EntryRefused(f"uncertainty_km {text!r} is not a number", "uncertainty_km") from None
+    if not (value >= 0 and value < float("inf")):
+        raise EntryRefused(f"uncertainty_km {text!r} must be a non-negative number", "uncertainty_km")
+    return value
 
 
 def validate(paths: list[str] | None, extra: list[str] = ()) -> tuple[list[Problem], int]:
@@ -173,12 +213,16 @@ def validate(paths: list[str] | None, extra: list[str] = ()) -> tuple[list[Probl
         for path in named:
             if not path.exists():
                 raise UsageError(f"{path}: no such file")
-        files = [f for f in bundled_files() if f.resolve() not in {p.resolve() for p in named}] + named
+        own = {f.resolve() for f in bundled_files()}
+        bundled = [f for f in bundled_files() if f.resolve() not in {p.resolve() for p in named}]
         report = {str(p) for p in named}
-        problems = [p for p in validate_files(files) if p.file in report]
+        # A named file outside the bundled folder is a user's own: its entries may replace bundled ones.
+        users = [p for p in named if p.resolve() not in own]
+        problems = [p for p in validate_files(bundled + named, users=users) if p.file in report]
         return problems, len(named)
-    files = bundled_files() + user_files_from_environment() + expand_paths(extra)
-    return validate_files(files), len(files)
+    users = user_files_from_environment() + expand_paths(extra)
+    files = bundled_files() + users
+    return validate_files(files, users=users), len(files)
 
 
 SUGGESTION_COLUMNS = ("name_ar", "name_en", "feature", "parent", "at", "source", "count", "example_1", "example_2")
@@ -227,12 +271,19 @@ def suggest(parser, paths: list[str], out: str | None = None, encoding: str = "u
     rows.sort(key=lambda r: (-r["count"], r["name_ar"]))
     if out:
         with open(out, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=SUGGESTION_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+            write_suggestions(rows, stream)
     return rows, failures
 
 
-def print_suggestions(rows: list[dict]) -> None:
+def write_suggestions(rows: list[dict], stream) -> None:
+    """The rows as CSV (:data:`SUGGESTION_COLUMNS`), the form ``gazetteer add --from`` reads."""
+    writer = csv.DictWriter(stream, fieldnames=SUGGESTION_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def print_suggestions(rows: list[dict], stream=None) -> None:
+    """The rows for reading: count, name, feature, container, first example, tab-separated."""
     for row in rows:
-        print(f"{row['count']}\t{row['name_ar']}\t{row['feature']}\t{row['parent'] or '-'}\t{row['example_1']}")
+        print(f"{row['count']}\t{row['name_ar']}\t{row['feature']}\t{row['parent'] or '-'}\t{row['example_1']}",
+              file=stream)

@@ -516,7 +516,7 @@ class DaskEngine:
         try:
             from distributed import Client, LocalCluster, WorkerPlugin
         except ImportError:
-            raise UsageError("--engine dask needs Dask: pip install 'geo-arabic-news[dask]'") from None
+            raise UsageError("--engine dask needs Dask: pip install -e '.[dask]' in the clone of geo") from None
 
         cluster = None
         if self.address:

@@ -20,9 +20,12 @@ from pathlib import Path
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from geo.admin import EMPTY_CHAIN, AdminChain, admin_chains
 from geo.arabic import name_key
 from geo.clitics import key_forms
+from geo.coordinates import point_quality
 from geo.errors import EntryRefused, GazetteerError, OutputError
+from geo.facts import NO_FACTS, facts_of
 from geo.model import COLUMNS, FEATURES, Entry
 
 #: Columns a file must have; the others may be left out of a user's own file.
@@ -129,11 +132,16 @@ def parse_row(row: dict[str, str], origin: str) -> Entry:
     capital_text = text("capital")
     if capital_text not in ("", "0", "1"):
         raise GazetteerError(f"capital {capital_text!r} must be 1 or empty", origin)
+    feature, source = text("feature"), text("source")
+    # A row that does not say how its point was obtained (a user's file in the older format) gets
+    # what its source text implies, as gazetteer/tools/add_columns.py would write it.
+    stated = number("uncertainty_km", 0, 20000) if text("uncertainty_km") else None
+    method, uncertainty = point_quality(feature, source, text("coord_method"), stated, text("country"))
     return Entry(
         id=text("id"),
         name_ar=text("name_ar"),
         name_en=text("name_en"),
-        feature=text("feature"),
+        feature=feature,
         lat=number("lat", -90, 90),
         lon=number("lon", -180, 180),
         parent=text("parent"),
@@ -142,7 +150,11 @@ def parse_row(row: dict[str, str], origin: str) -> Entry:
         variants_en=tuple(v.strip() for v in text("variants_en").split("|") if v.strip()),
         population=population,
         capital=capital_text == "1",
-        source=text("source"),
+        source=source,
+        coord_method=method,
+        uncertainty_km=uncertainty,
+        pcode=text("pcode"),
+        admin_pcode=text("admin_pcode"),
         origin=origin,
     )
 
@@ -210,11 +222,19 @@ def render_file(entries: Iterable[Entry]) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` so that a reader sees the old file or the new one, never a mix
-    (:func:`geo.atomic.atomic_output`: a temporary file beside it, flushed, then renamed)."""
+    (:func:`geo.atomic.atomic_output`: a temporary file beside it, flushed, then renamed; a replaced
+    file keeps its mode, a new one gets what the umask gives any new file)."""
     from geo.atomic import atomic_output
 
     with atomic_output(path) as temporary:
         temporary.write_text(text, encoding="utf-8", newline="")
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting and restoring it: POSIX offers no way to only read it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class Gazetteer(Geocoder):
@@ -226,6 +246,11 @@ class Gazetteer(Geocoder):
         self._entries: dict[str, Entry] = {}
         self._by_key: dict[str, list[str]] = defaultdict(list)
         self._children: dict[str, list[str]] = defaultdict(list)
+        #: (id, the user's origin, the bundled origin) of each bundled entry a user's file replaced.
+        self.overrides: list[tuple[str, str, str]] = []
+        #: Admin chains (entries with one), and each looked-up entry's output facts: see geo.facts.
+        self._chains: dict[str, AdminChain] | None = None
+        self._facts: dict[str, tuple] = {}
         for entry in entries:
             self._insert(entry)
 
@@ -240,24 +265,33 @@ class Gazetteer(Geocoder):
     ) -> Gazetteer:
         """The bundled files, then the user's files (``GEO_GAZETTEER``, then ``paths``).
 
-        A file that cannot be read, a row that breaks a field rule, or one id in two places stops the
-        load with a :class:`GazetteerError` naming ``file:line``: a half-loaded gazetteer would give
-        silently wrong maps.
+        A user's entry with the id of a bundled one replaces it (their coordinates, names or parent
+        win; :attr:`overrides` lists each, for ``--verbose`` to report). A file that cannot be read, a
+        row that breaks a field rule, or one id twice among the bundled files or twice among the
+        user's stops the load with a :class:`GazetteerError` naming ``file:line``: a half-loaded
+        gazetteer would give silently wrong maps.
         """
-        files = (bundled_files() if bundled else []) + (user_files_from_environment() if environment else [])
-        files += expand_paths(paths)
-        entries: list[Entry] = []
-        seen: dict[str, str] = {}
-        for path in files:
+        own = bundled_files() if bundled else []
+        users = (user_files_from_environment() if environment else []) + expand_paths(paths)
+        entries: dict[str, Entry] = {}
+        users_ids: set[str] = set()
+        overrides: list[tuple[str, str, str]] = []
+        for index, path in enumerate([*own, *users]):
+            from_user = index >= len(own)
             file_entries, problems = read_file(path)
             if problems:
                 raise GazetteerError(problems[0].message, f"{problems[0].file}:{problems[0].line}")
             for entry in file_entries:
-                if entry.id in seen:
-                    raise GazetteerError(f"id {entry.id!r} is already used at {seen[entry.id]}", entry.origin)
-                seen[entry.id] = entry.origin
-                entries.append(entry)
-        gazetteer = cls(entries, files)
+                first = entries.get(entry.id)
+                if first is not None and not (from_user and entry.id not in users_ids):
+                    raise GazetteerError(f"id {entry.id!r} is already used at {first.origin}", entry.origin)
+                if first is not None:
+                    overrides.append((entry.id, entry.origin, first.origin))
+                if from_user:
+                    users_ids.add(entry.id)
+                entries[entry.id] = entry
+        gazetteer = cls(entries.values(), [*own, *users])
+        gazetteer.overrides = overrides
         from geo.checks import cycles
 
         for entry, message in cycles(gazetteer)[:1]:
@@ -273,6 +307,8 @@ class Gazetteer(Geocoder):
             "entries": [dataclasses.astuple(entry) for entry in self._entries.values()],
             "by_key": dict(self._by_key),
             "children": dict(self._children),
+            "chains": {place_id: chain.as_tuple() for place_id, chain in self.admin_chains().items()},
+            "overrides": list(self.overrides),
         }
 
     @classmethod
@@ -281,6 +317,8 @@ class Gazetteer(Geocoder):
         gazetteer._entries = {values[0]: Entry(*values) for values in state["entries"]}
         gazetteer._by_key = defaultdict(list, state["by_key"])
         gazetteer._children = defaultdict(list, state["children"])
+        gazetteer._chains = {place_id: AdminChain(*values) for place_id, values in state["chains"].items()}
+        gazetteer.overrides = [tuple(item) for item in state["overrides"]]
         return gazetteer
 
     def insert(self, entry: Entry, english: bool = True) -> None:
@@ -292,6 +330,8 @@ class Gazetteer(Geocoder):
 
     def _insert(self, entry: Entry, english: bool = True) -> None:
         self._entries[entry.id] = entry
+        self._chains = None
+        self._facts.clear()
         names = entry.names if english else (entry.name_ar, *entry.variants_ar)
         for name in names:
             key = name_key(name)
@@ -342,6 +382,30 @@ class Gazetteer(Geocoder):
             if entry is not None:
                 chain.append(entry)
         return chain
+
+    def admin_chains(self) -> dict[str, AdminChain]:
+        """Entry id -> OCHA admin chain, for every entry that has one (see :mod:`geo.admin`); worked
+        out once, and kept in the compiled index's cache."""
+        if self._chains is None:
+            self._chains = admin_chains(self._entries.values(), self._entries)
+        return self._chains
+
+    def admin_chain(self, place_id: str) -> AdminChain:
+        return self.admin_chains().get(place_id, EMPTY_CHAIN)
+
+    def all_facts(self) -> dict[str, tuple]:
+        """:meth:`facts` of every entry, for the pipeline to look up without a call per mention."""
+        return {place_id: self.facts(place_id) for place_id in self._entries}
+
+    def facts(self, place_id: str) -> tuple:
+        """What a mention of ``place_id`` reports beyond the entry (:data:`geo.facts.Facts`)."""
+        found = self._facts.get(place_id)
+        if found is None:
+            entry = self._entries.get(place_id)
+            if entry is None:
+                return NO_FACTS
+            found = self._facts[place_id] = facts_of(entry, self.admin_chain(place_id))
+        return found
 
     def lookup(self, name: str) -> list[Entry]:
         """Entries for any spelling of ``name``: Arabic or English, with or without clitics and
@@ -410,6 +474,12 @@ class Gazetteer(Geocoder):
 
         from geo.checks import check_new_entry
 
+        if not entry.coord_method or entry.uncertainty_km is None:
+            # An entry built in code that does not say how good its point is: what its source implies.
+            method, uncertainty = point_quality(
+                entry.feature, entry.source, entry.coord_method, entry.uncertainty_km, entry.country
+            )
+            entry = replace(entry, coord_method=method, uncertainty_km=uncertainty)
         target = Path(file) if file else self.default_file_for(entry.parent)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.arabic import is_arabic_language_name, name_key
+from geo.coordinates import default_uncertainty_km
 from geo.errors import GeoError, InputError
 from geo.gazetteer import Gazetteer, read_file, render_file, write_atomically
 from geo.model import Entry
@@ -131,6 +132,8 @@ def import_geonames(
             variants_ar=tuple(unique[1:]),
             population=population or None,
             source=f"GeoNames {fields[GEONAMEID]} (imported from {Path(main).name})",
+            coord_method="reference",
+            uncertainty_km=default_uncertainty_km(feature, "reference"),
         )
     target = Path(out)
     if target.exists():

@@ -14,6 +14,8 @@ FEATURES = (
     "continent",
     "country",
     "admin1",
+    "admin2",
+    "admin3",
     "region",
     "city",
     "town",
@@ -23,7 +25,8 @@ FEATURES = (
     "landmark",
 )
 
-#: Column order of every gazetteer CSV file.
+#: Column order of every gazetteer CSV file. The last four say how good the point is and where the
+#: entry sits in the OCHA administrative units (see :mod:`geo.coordinates` and the gazetteer README).
 COLUMNS = (
     "id",
     "name_ar",
@@ -38,6 +41,10 @@ COLUMNS = (
     "population",
     "capital",
     "source",
+    "coord_method",
+    "uncertainty_km",
+    "pcode",
+    "admin_pcode",
 )
 
 ROLES = ("conflict", "diplomatic", "other")
@@ -60,6 +67,15 @@ class Entry:
     population: int | None = None
     capital: bool = False
     source: str = ""
+    #: How the point was obtained: ``measured``, ``reference`` (named in ``source``) or ``approximate``.
+    coord_method: str = ""
+    #: How far (km) the place may lie from the point: the point's error plus the place's extent.
+    uncertainty_km: float | None = None
+    #: The entry's own OCHA P-code, for an administrative unit (``SY02``, ``SY0200``, ``SY020000``).
+    pcode: str = ""
+    #: The P-code of the smallest OCHA unit the place lies in, where its parent chain does not reach
+    #: one (a town placed directly under its governorate); see ``gazetteer/tools/import_opensyria.py``.
+    admin_pcode: str = ""
     #: Where the entry was read from (``file:line``); empty for an entry built in code.
     origin: str = field(default="", compare=False)
 
@@ -84,7 +100,15 @@ class Entry:
             "population": "" if self.population is None else str(self.population),
             "capital": "1" if self.capital else "",
             "source": self.source,
+            "coord_method": self.coord_method,
+            "uncertainty_km": "" if self.uncertainty_km is None else _number(self.uncertainty_km),
+            "pcode": self.pcode,
+            "admin_pcode": self.admin_pcode,
         }
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
 
 
 def _coordinate(value: float) -> str:
@@ -154,7 +178,9 @@ class Mention:
         Built field by field: ``dataclasses.asdict`` deep-copies and costs as much as finding the
         mention did, which made writing the output the bottleneck of a many-core run.
         """
-        return {name: getattr(self, name) for name in _RECORD_FIELDS}
+        from geo.coordinates import reported
+
+        return reported({name: getattr(self, name) for name in _RECORD_FIELDS})
 
     @property
     def sentence_end(self) -> int:

@@ -17,6 +17,7 @@ from functools import cache
 from geo.arabic import char_table, normalise, positions_of
 from geo.corpus import read_chunks
 from geo.discover import approximate_resolution, discover
+from geo.facts import NO_FACTS
 from geo.gazetteer import Gazetteer
 from geo.lexicon import Lexicon
 from geo.model import Mention
@@ -47,6 +48,8 @@ class Geoparser:
         if self.index is None:
             self.index = PlaceIndex.build(self.gazetteer, self.lexicon.not_places)
         self.resolver = Resolver(self.gazetteer, self.lexicon)
+        #: Per entry, what its mentions report beyond it (geo.facts), worked out once.
+        self.facts = self.gazetteer.all_facts()
 
     @classmethod
     def load(
@@ -91,6 +94,7 @@ class Geoparser:
         sentences = _SentenceFinder(text)
         mentions = []
         append = mentions.append
+        facts = self.facts
         for match, resolution, role in zip(matches, resolutions, roles, strict=True):
             entry = resolution.entry
             start, end = match.start, match.end
@@ -103,13 +107,21 @@ class Geoparser:
                 placed = not math.isnan(entry.lat)
                 lat, lon = (entry.lat, entry.lon) if placed else (None, None)
                 name_ar, status, container = surface, "unresolved", entry.parent
+            # Per entry, not per text (geo.facts): for a name placed at its container, the container's.
+            uncertainty, near, least_precision, a1, a1p, a2, a2p, a3, a3p = facts.get(entry.id or container, NO_FACTS)
+            if resolution.near:
+                uncertainty = near
+            precision = resolution.precision
+            if precision < least_precision:
+                precision = least_precision
             # Positional, in Mention's field order: with 22 keywords, building a Mention cost more
             # than finding, resolving and classifying it.
             append(
                 Mention(
                     start + offset, end + offset, surface, entry.id, name_ar, entry.name_en, entry.feature,
-                    lat, lon, entry.country, role.role, role.cue, resolution.confidence, resolution.precision,
+                    lat, lon, entry.country, role.role, role.cue, resolution.confidence, precision,
                     reason, status, doc, sentence, sentence_start, match.clitic, match.ids, container,
+                    "", "", "", "", "", uncertainty, a1, a1p, a2, a2p, a3, a3p,
                 )
             )  # fmt: skip
         return mentions

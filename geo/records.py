@@ -20,6 +20,7 @@ from operator import attrgetter
 
 import orjson
 
+from geo.coordinates import reported
 from geo.model import Mention
 
 #: The output contract of ``geo extract`` (JSONL keys, CSV columns, GeoParquet columns), in this order.
@@ -63,8 +64,9 @@ _values = attrgetter(*RECORD_FIELDS)
 
 
 def record(mention: Mention) -> dict:
-    """The output record of a mention: :data:`RECORD_FIELDS`, in that order."""
-    return dict(zip(RECORD_FIELDS, _values(mention), strict=True))
+    """The output record of a mention: :data:`RECORD_FIELDS`, in that order, coordinates to the
+    decimals their uncertainty is worth (:func:`geo.coordinates.reported`)."""
+    return reported(dict(zip(RECORD_FIELDS, _values(mention), strict=True)))
 
 
 def jsonl_lines(mentions: Iterable[Mention]) -> bytes:
@@ -75,7 +77,7 @@ def jsonl_lines(mentions: Iterable[Mention]) -> bytes:
     # their size in memory (each is allocated large, then shrunk) and three times as long.
     buffer = bytearray()
     for mention in mentions:
-        data = dict(zip(RECORD_FIELDS, _values(mention), strict=True))
+        data = reported(dict(zip(RECORD_FIELDS, _values(mention), strict=True)))
         try:
             buffer += dumps(data, option=newline)
         except orjson.JSONEncodeError:
@@ -100,7 +102,7 @@ def csv_rows(mentions: Iterable[Mention]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     safe = spreadsheet_safe
-    writer.writerows([safe(value) for value in _values(mention)] for mention in mentions)
+    writer.writerows([safe(value) for value in record(mention).values()] for mention in mentions)
     return buffer.getvalue().encode("utf-8", "replace")
 
 

@@ -41,8 +41,12 @@ class PlaceSummary:
     examples: list[Example] = field(default_factory=list)
     #: True when the place is only approximately known (an unresolved name placed at its container).
     approximate: bool = False
+    #: How far (km) the place may lie from the point (:attr:`geo.model.Mention.uncertainty_km`).
+    uncertainty_km: float | None = None
     #: (day ``YYYY-MM-DD``, role) -> mentions, for dated documents: what the map's time slider shows.
     by_date: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: The largest ``uncertainty_km`` of its mentions (None when no mention gives one).
+    uncertainty_km: float | None = None
 
     @property
     def count(self) -> int:
@@ -85,6 +89,7 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
                 precision=mention.precision,
                 confidence=mention.confidence,
                 approximate=mention.status == "unresolved",
+                uncertainty_km=mention.uncertainty_km,
             )
         new_document = mention.doc not in summary.docs
         summary.roles[mention.role] += 1
@@ -93,6 +98,8 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
             summary.by_date[mention.date[:10], mention.role] += 1
         summary.precision = min(summary.precision, mention.precision)
         summary.confidence = max(summary.confidence, mention.confidence)
+        if mention.uncertainty_km is not None:
+            summary.uncertainty_km = max(summary.uncertainty_km or 0.0, mention.uncertainty_km)
         chosen = firsts.setdefault(key, []) if new_document else extras.setdefault(key, [])
         if len(chosen) < MAX_EXAMPLES:
             example = Example(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -132,21 +134,42 @@ def gazetteer_frame(gazetteer: Gazetteer) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
 
 
-def write_frame(frame: gpd.GeoDataFrame, out: str | os.PathLike, fmt: str) -> None:
-    """Write ``frame`` to the path ``out`` (callers make it atomic: :func:`geo.atomic.atomic_output`).
-    CSV is for spreadsheets: text cells a spreadsheet would run as formulas are neutralised
-    (:func:`geo.records.spreadsheet_safe`); GeoJSON and GeoParquet keep every value as it is."""
-    if fmt == "geojson":
-        frame.to_file(out, driver="GeoJSON", engine="pyogrio")
-    elif fmt == "parquet":
-        frame.to_parquet(out)
-    elif fmt == "csv":
-        from geo.records import spreadsheet_safe
+def write_frame(frame: gpd.GeoDataFrame, out: str | os.PathLike | None, fmt: str, layer: str = "geo") -> None:
+    """Write ``frame`` as ``fmt`` (a :data:`geo.formats.FORMATS` name) to the file ``out``, or to
+    stdout when ``out`` is ``-`` or None. ``layer`` names the GeoPackage layer (and the GeoJSON
+    collection, which would otherwise take the name of a temporary file)."""
+    from geo.formats import through_file, to_stdout
 
+    if fmt in ("csv", "jsonl"):
         table = frame.drop(columns="geometry")
-        for column in table.columns:
-            if not pd.api.types.is_numeric_dtype(table[column]):
-                table[column] = table[column].map(spreadsheet_safe)
-        table.to_csv(out, index=False)
-    else:
+        target = sys.stdout if to_stdout(out) else out
+        if fmt == "csv":
+            # For spreadsheets: a text cell a spreadsheet would run as a formula is neutralised
+            # (geo.records.spreadsheet_safe); every other format keeps values as they are.
+            from geo.records import spreadsheet_safe
+
+            for column in table.columns:
+                if not pd.api.types.is_numeric_dtype(table[column]):
+                    table[column] = table[column].map(spreadsheet_safe)
+            table.to_csv(target, index=False, lineterminator="\n")
+        else:
+            # pandas leaves no newline after the last line; a JSON Lines file ends with one.
+            text = table.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+            text = text if text.endswith("\n") or not text else text + "\n"
+            if target is sys.stdout:
+                sys.stdout.write(text)
+            else:
+                Path(target).write_text(text, encoding="utf-8")
+        return
+    if fmt not in ("geojson", "parquet", "gpkg"):
         raise UsageError(f"unknown format {fmt!r}")
+    if to_stdout(out):
+        with through_file(fmt) as path:
+            write_frame(frame, path, fmt, layer)
+        return
+    if fmt == "geojson":
+        frame.to_file(out, driver="GeoJSON", engine="pyogrio", layer=layer)
+    elif fmt == "gpkg":
+        frame.to_file(out, driver="GPKG", engine="pyogrio", layer=layer)
+    else:
+        frame.to_parquet(out)

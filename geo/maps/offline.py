@@ -37,6 +37,7 @@ GUARDS = {
     "https://cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js":
         "window.L && window.L.Timeline",
     "geo:runtime.js": "window.geoMapRuntime",
+    "geo:labels.js": "window.geoLabeller",
 }
 
 _SOURCE_MAP = re.compile(r"^\s*(//[#@] sourceMappingURL=.*|/\*[#@] sourceMappingURL=.*?\*/)\s*$", re.MULTILINE)

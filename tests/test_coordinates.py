@@ -139,7 +139,7 @@ def test_the_map_marks_hand_placed_points_and_says_how_far_off_they_may_be(geopa
     data = build_map_data(mentions, gazetteer)
     rows = {row[0]: dict(zip(PLACE_FIELDS, row, strict=True)) for row in data.rows}
     # Placed by hand: drawn as approximate, with its uncertainty.
-    assert rows["sy-aleppo-kallaseh"]["approximate"] == 2 and rows["sy-aleppo-kallaseh"]["uncertainty"] == 1.5
+    assert rows["sy-aleppo-kallaseh"]["approximate"] == 2 and rows["sy-aleppo-kallaseh"]["uncertainty_km"] == 1.5
     # Moved to its encyclopaedia coordinates: a reference point, drawn as such.
     assert rows["sy-aleppo-sheikh-maqsoud"]["approximate"] == 0
     assert gazetteer["sy-aleppo-sheikh-maqsoud"].coord_method == "reference"

@@ -32,7 +32,7 @@ from geo.gazetteer import Gazetteer, bundled_files, expand_paths, user_files_fro
 from geo.lexicon import DATA, Lexicon
 from geo.model import Entry
 
-FORMAT = 4
+FORMAT = 5
 KIND = f"index {FORMAT}"
 #: Index files kept in the cache folder (this run's and the one before, e.g. of another checkout).
 KEEP = 2
@@ -149,20 +149,21 @@ def compiled_file(paths: Iterable[str | os.PathLike] = (), world: bool = True) -
 def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path]) -> bool:
     state = gazetteer.to_state()
     places = {f"{path}:": number for number, path in enumerate(state["files"])}
-    entries = []
-    for values in state["entries"]:
-        origin = values[_ORIGIN]
-        prefix, _, line = origin.rpartition(":")
-        if f"{prefix}:" in places and line.isdigit():
-            values = (*values[:_ORIGIN], [places[f"{prefix}:"], int(line)], *values[_ORIGIN + 1 :])
-        entries.append(values)
+    entries = [(*values[:_ORIGIN], _positional(values[_ORIGIN], places), *values[_ORIGIN + 1 :])
+               for values in state["entries"]]
     # Ids as positions in the entry list: they load as one shared string each (a JSON file would give
     # a string object per occurrence, a third more memory in every worker).
     number_of = {values[0]: number for number, values in enumerate(entries)}
     words = [""] * len(index.keys)
     for word, number in index.automaton.items():
         words[number] = word
+    # Whatever else the gazetteer keeps (admin chains, overrides ...), as it gives it; paths in it
+    # (an override's origin) stored by position, as the entries' are.
+    rest = {key: value for key, value in state.items() if key not in ("files", "entries", "by_key", "children")}
+    if "overrides" in rest:
+        rest["overrides"] = [[_positional(value, places) for value in item] for item in rest["overrides"]]
     payload = {
+        "state": rest,
         "files": len(state["files"]),
         "entries": entries,
         "by_key": {key: [number_of[i] for i in ids] for key, ids in state["by_key"].items()},
@@ -174,6 +175,15 @@ def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path])
     if written:
         cache.prune(target.parent, "index-*.json", KEEP)
     return written
+
+
+def _positional(value, places: dict[str, int]):
+    """``path:line`` of one of the gazetteer files as ``[file number, line]``; anything else as it is."""
+    if isinstance(value, str):
+        prefix, _, line = value.rpartition(":")
+        if f"{prefix}:" in places and line.isdigit():
+            return [places[f"{prefix}:"], int(line)]
+    return value
 
 
 def read_index(path: Path, files: Sequence[Path]):
@@ -208,7 +218,15 @@ def _decode(data: dict, files: Sequence[Path]):
     ids = [values[0] for values in entries]
     by_key = {key: [ids[n] for n in numbers] for key, numbers in data.pop("by_key").items()}
     children = {parent: [ids[n] for n in numbers] for parent, numbers in data.pop("children").items()}
-    gazetteer = Gazetteer.from_state({"files": names, "entries": entries, "by_key": by_key, "children": children})
+    rest = data.pop("state")
+    if "overrides" in rest:
+        rest["overrides"] = [
+            [f"{names[value[0]]}:{value[1]}" if isinstance(value, list) else value for value in item]
+            for item in rest["overrides"]
+        ]
+    gazetteer = Gazetteer.from_state(
+        {**rest, "files": names, "entries": entries, "by_key": by_key, "children": children}
+    )
     automaton = ahocorasick.Automaton()
     add = automaton.add_word
     for number, word in enumerate(data.pop("words")):

@@ -34,6 +34,7 @@ from geo.corpus import (
 from geo.errors import DocumentError, GeoError, InputError, OutputError, UsageError, one_line
 from geo.model import Mention
 from geo.records import RECORD_FIELDS, record
+from geo.summary import MentionTally
 
 if TYPE_CHECKING:
     from geo.engines import BatchResult, Engine, ParserSource
@@ -160,6 +161,19 @@ class ParserSpec:
         from geo.pipeline import Geoparser
 
         return Geoparser.load(self.paths, world=self.world)
+
+    @cached_property
+    def gazetteer(self):
+        """The parser's gazetteer, without loading the rest of the parser when it is not loaded yet
+        (a map drawn from a pool's results needs only this)."""
+        if "parser" in self.__dict__:
+            return self.parser.gazetteer
+        from geo.compiled import load_gazetteer
+        from geo.gazetteer import bundled_files, expand_paths, require_readable, user_files_from_environment
+
+        require_readable(bundled_files() + user_files_from_environment() + expand_paths(self.paths))
+        world = not os.environ.get("GEO_NO_WORLD") if self.world is None else self.world
+        return load_gazetteer(self.paths, world)
 
     def source(self) -> Geoparser | ParserSource:
         """What a local pool's workers build their parser from."""
@@ -470,7 +484,7 @@ def map_to(parser: Geoparser | ParserSpec, args, options: RunOptions | None = No
         osm_layer=not args.no_osm,
         by=getattr(args, "by", None),
     )
-    gazetteer = _parser(parser).gazetteer
+    gazetteer = parser.gazetteer
     if args.focus and gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
     if args.shared_assets and not args.fragment:
@@ -491,7 +505,10 @@ def map_to(parser: Geoparser | ParserSpec, args, options: RunOptions | None = No
     report = RunReport()
     tables = [path for path in args.paths if path != "-" and Path(path).is_file() and is_mention_table(path)]
     articles = [path for path in args.paths if path not in tables]
-    mentions: list[Mention] = []
+    # Mentions are tallied per place as they stream in, so the map's memory does not grow with them;
+    # only the GeoJSON companion, which lists every mention, needs them kept.
+    tally = MentionTally(map_options.by)
+    kept: list[Mention] | None = [] if args.geojson else None
     with contextlib.ExitStack() as stack:
         kinds = {"--out": "html", "--png": "png", "--pdf": "pdf", "--fragment": "html", "--shared-assets": "html",
                  "--geojson": "geojson"}
@@ -499,17 +516,23 @@ def map_to(parser: Geoparser | ParserSpec, args, options: RunOptions | None = No
         # that goes to stdout is copied there from a temporary file at the end.
         files = {flag: stack.enter_context(atomic_output(target)) for flag, target in outputs.items()
                  if target and target != STDOUT}
-        try:
+        def stream() -> Iterator[Mention]:
             if articles:
-                mentions = list(_mentions(_run(parser, articles, options, report, progress)))
+                yield from _mentions(_run(parser, articles, options, report, progress))
+            for path in tables:
+                yield from _table_mentions(path, options, report)
+
+        try:
+            for mention in stream():
+                tally.add(mention)
+                if kept is not None:
+                    kept.append(mention)
         finally:
             if progress is not None:
                 progress.close()
-        for path in tables:
-            mentions.extend(_table_mentions(path, options, report))
         _refuse_if_nothing_was_read(report, out)
         map_options = replace(map_options, documents=report.documents - report.failed)
-        built = maps.render_map(mentions, gazetteer=gazetteer, options=map_options)
+        built = maps.render_map(tally, gazetteer=gazetteer, options=map_options)
         for flag in on_stdout:
             files[flag] = stack.enter_context(through_file(kinds[flag]))
         maps.save_html(built, files["--out"])
@@ -524,7 +547,7 @@ def map_to(parser: Geoparser | ParserSpec, args, options: RunOptions | None = No
             maps.save_assets(built, files["--shared-assets"])
         if args.geojson:
             # The run's gazetteer (with the user's --gazetteer files), for the parent chains.
-            maps.save_geojson(mentions, files["--geojson"], gazetteer=gazetteer)
+            maps.save_geojson(kept, files["--geojson"], gazetteer=gazetteer)
     return report
 
 

@@ -133,6 +133,20 @@ def load_compiled(paths: Iterable[str | os.PathLike] = (), world: bool = True, u
     return gazetteer, Lexicon.load(), index
 
 
+def load_gazetteer(paths: Iterable[str | os.PathLike] = (), world: bool = True) -> Gazetteer:
+    """The gazetteer of the index (world layer included) without its automaton: what a process that
+    draws a map but extracts nothing itself needs (a pool's parent)."""
+    paths = list(paths)
+    sources = Sources.of(paths, world)
+    payload = cache.read(sources.target(), KIND)
+    if payload is not None:
+        try:
+            return _decode(orjson.loads(payload), sources.files, automaton=False)[0]
+        except (ValueError, TypeError, KeyError, IndexError):
+            pass
+    return load_compiled(paths, world)[0]
+
+
 def compiled_file(paths: Iterable[str | os.PathLike] = (), world: bool = True) -> Path | None:
     """The cache file holding the index of these sources, built and written first if needed; None
     when the cache cannot be used (read-only, untrusted). Worker processes load it themselves."""
@@ -200,7 +214,7 @@ def read_index(path: Path, files: Sequence[Path]):
         return None
 
 
-def _decode(data: dict, files: Sequence[Path]):
+def _decode(data: dict, files: Sequence[Path], automaton: bool = True):
     import ahocorasick
 
     from geo.recognize import PlaceIndex
@@ -227,6 +241,8 @@ def _decode(data: dict, files: Sequence[Path]):
     gazetteer = Gazetteer.from_state(
         {**rest, "files": names, "entries": entries, "by_key": by_key, "children": children}
     )
+    if not automaton:
+        return gazetteer, None
     automaton = ahocorasick.Automaton()
     add = automaton.add_word
     for number, word in enumerate(data.pop("words")):

@@ -43,9 +43,13 @@ if TYPE_CHECKING:
 #: A batch (one task for a worker) holds this many documents, or this much text, whichever comes first.
 BATCH_DOCUMENTS = 64
 BATCH_CHARS = 1 << 19
-#: Inputs smaller than this run in this process: starting a pool costs more than it saves.
-SMALL_INPUT_DOCUMENTS = 32
-SMALL_INPUT_CHARS = 1 << 21
+#: ``--engine auto`` runs an input smaller than this in this process: a pool's workers each load the
+#: index (about half a second of CPU) before they extract anything, so below about a thousand
+#: seed-length articles (3 M characters) two workers finish later than one process
+#: (``bench/bench_cli.py``, section (c), measures where the pool starts to pay; rerun it on the
+#: machine class that runs geo and set these from it). Many short documents pay off sooner.
+SMALL_INPUT_DOCUMENTS = 2_000
+SMALL_INPUT_CHARS = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,7 @@ def _size(item: Document | RawRow | InputError) -> int:
         return 0
     if item.text is not None:
         return len(item.text)
-    return _file_size(item.origin) if item.origin != "-" else SMALL_INPUT_CHARS
+    return _file_size(item.origin) if item.origin != "-" else BATCH_CHARS
 
 
 def _file_size(path: str) -> int:

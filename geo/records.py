@@ -20,7 +20,7 @@ from operator import attrgetter
 
 import orjson
 
-from geo.coordinates import reported
+from geo.coordinates import decimals_for
 from geo.model import Mention
 
 #: The output contract of ``geo extract`` (JSONL keys, CSV columns, GeoParquet columns), in this order.
@@ -61,12 +61,41 @@ RECORD_FIELDS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _values = attrgetter(*RECORD_FIELDS)
+_LAT, _LON, _UNCERTAINTY = (RECORD_FIELDS.index(name) for name in ("lat", "lon", "uncertainty_km"))
+#: uncertainty_km -> decimals of a degree it is worth (a few dozen distinct values).
+_DIGITS: dict = {}
+
+
+def _digits(uncertainty: float | None) -> int:
+    digits = _DIGITS.get(uncertainty)
+    if digits is None:
+        digits = _DIGITS[uncertainty] = decimals_for(uncertainty)
+    return digits
 
 
 def record(mention: Mention) -> dict:
     """The output record of a mention: :data:`RECORD_FIELDS`, in that order, coordinates to the
-    decimals their uncertainty is worth (:func:`geo.coordinates.reported`)."""
-    return reported(dict(zip(RECORD_FIELDS, _values(mention), strict=True)))
+    decimals their uncertainty is worth (as :func:`geo.coordinates.reported` rounds them; done here
+    field by field, since it runs for every mention written)."""
+    values = _values(mention)
+    data = dict(zip(RECORD_FIELDS, values, strict=True))
+    lat = values[_LAT]
+    if lat is not None:
+        digits = _digits(values[_UNCERTAINTY])
+        data["lat"] = round(lat, digits)
+        data["lon"] = round(values[_LON], digits)
+    return data
+
+
+def _row(mention: Mention) -> list:
+    """The record's values in :data:`RECORD_FIELDS` order (a CSV row)."""
+    values = list(_values(mention))
+    lat = values[_LAT]
+    if lat is not None:
+        digits = _digits(values[_UNCERTAINTY])
+        values[_LAT] = round(lat, digits)
+        values[_LON] = round(values[_LON], digits)
+    return values
 
 
 def jsonl_lines(mentions: Iterable[Mention]) -> bytes:
@@ -77,7 +106,7 @@ def jsonl_lines(mentions: Iterable[Mention]) -> bytes:
     # their size in memory (each is allocated large, then shrunk) and three times as long.
     buffer = bytearray()
     for mention in mentions:
-        data = reported(dict(zip(RECORD_FIELDS, _values(mention), strict=True)))
+        data = record(mention)
         try:
             buffer += dumps(data, option=newline)
         except orjson.JSONEncodeError:
@@ -101,8 +130,12 @@ def csv_rows(mentions: Iterable[Mention]) -> bytes:
     """CSV rows (no header), formulas neutralised; ``None`` is an empty cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    safe = spreadsheet_safe
-    writer.writerows([safe(value) for value in record(mention).values()] for mention in mentions)
+    starts = FORMULA_STARTS
+    # spreadsheet_safe, inlined: it runs for every cell written.
+    writer.writerows(
+        ["'" + value if value.__class__ is str and value.startswith(starts) else value for value in _row(mention)]
+        for mention in mentions
+    )
     return buffer.getvalue().encode("utf-8", "replace")
 
 

@@ -1,5 +1,6 @@
 """What a hostile user can feed the command line, case by case, on both local engines and with more
-than 32 documents (the process pool only starts above 32 documents or 2 MB).
+than 32 documents, the pool named explicitly (``--engine process``; ``auto`` starts it only for
+larger inputs).
 
 Every case ends the same way: one line on stderr per thing that failed, naming the input; an exit
 code that says something failed; every good document's mentions in the output; an earlier output
@@ -28,7 +29,7 @@ from filesystems import full_disk, read_only
 from seeds import seeds_directory
 
 ENGINES = ("inline", "process")
-#: More than the 32 documents above which the default engine starts a pool.
+#: More than 32 documents: several batches, more than one in flight on each worker.
 GOOD = 40
 TEXT = "سقطت قذائف على مدينة حلب صباح اليوم"
 PRECIOUS = b"PRECIOUS: last week's output\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -124,6 +125,22 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal and not --quiet)",
     )
+    command.add_argument(
+        "--max-row-bytes",
+        type=_byte_count,
+        default=None,
+        metavar="N",
+        help="refuse a corpus row (JSONL line, CSV record) longer than N bytes, e.g. 64M (default: 64M)",
+    )
+
+
+def _byte_count(text: str) -> int:
+    """``64000000``, ``64M``, ``512K`` or ``1G`` (decimal units, as the default is written)."""
+    units = {"K": 10**3, "M": 10**6, "G": 10**9}
+    number, unit = (text[:-1], units[text[-1].upper()]) if text[-1:].upper() in units else (text, 1)
+    if not number.isdigit() or len(number) > 15 or int(number) * unit < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of bytes such as 64000000 or 64M")
+    return int(number) * unit
 
 
 def _add_common_options(target: argparse.ArgumentParser) -> None:
@@ -382,6 +399,9 @@ def _check_encoding(name: str | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from geo.errors import Interrupted, one_line
+    from geo.signals import stopping_on_signals
+
     parser = _parser()
     args = parser.parse_args(argv)
     args.gazetteer = getattr(args, "gazetteer", [])
@@ -393,16 +413,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Like argparse, git and ripgrep: a command line that asks for nothing is a usage error.
         args.usage_parser.print_help(sys.stderr)
         return 2
+    out = getattr(args, "out", None)
+    existed = bool(out) and out != "-" and os.path.lexists(out)
     try:
-        if args.quiet and args.verbose:
-            raise UsageError("--quiet and --verbose: choose one")
-        _check_encoding(getattr(args, "encoding", None))
-        return handler(args) or 0
+        with stopping_on_signals():
+            if args.quiet and args.verbose:
+                raise UsageError("--quiet and --verbose: choose one")
+            _check_encoding(getattr(args, "encoding", None))
+            return handler(args) or 0
     except GeoError as error:
-        print(f"geo: error: {error}", file=sys.stderr)
+        print(one_line(f"geo: error: {error}"), file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        return 130
+    except (Interrupted, KeyboardInterrupt) as stop:
+        # One line, whatever was running; what was being written was removed on the way out.
+        stop = stop if isinstance(stop, Interrupted) else Interrupted(signal.SIGINT)
+        after = "" if not out or out == "-" else f"; {out} left as it was" if existed else f"; {out} not written"
+        print(one_line(f"geo: {stop}{after}"), file=sys.stderr)
+        return stop.exit_code
     except BrokenPipeError:
         # The reader went away (| head): not an error. Point stdout at /dev/null so that the flush
         # at exit does not fail again with a traceback.
@@ -546,6 +573,7 @@ def _validate(args) -> int:
 
 def _export(args) -> int:
     from geo import table
+    from geo.atomic import atomic_output
     from geo.batch import check_output_path
     from geo.formats import check_terminal, choose_format, to_stdout
 
@@ -554,7 +582,8 @@ def _export(args) -> int:
     check_terminal(fmt, args.out)
     _chosen(args, fmt, args.out)
     gazetteer = _gazetteer(args)
-    table.write_frame(table.gazetteer_frame(gazetteer), args.out, fmt, layer="gazetteer")
+    with nullcontext(args.out) if to_stdout(args.out) else atomic_output(args.out) as target:
+        table.write_frame(table.gazetteer_frame(gazetteer), target, fmt, layer="gazetteer")
     if not to_stdout(args.out):
         _note(args, f"wrote {len(gazetteer)} entries to {args.out}")
     return 0
@@ -610,6 +639,17 @@ def _geoparser(args):
     return parser
 
 
+def _parser_spec(args):
+    """The parser of a corpus run, loaded where the run needs it: a pool's workers load their own, and
+    the parent never holds one (with --verbose it is loaded here, to say what was loaded)."""
+    from geo.batch import ParserSpec
+
+    spec = ParserSpec(tuple(args.gazetteer), False if args.no_world else None)
+    if args.verbose:
+        spec.parser = _geoparser(args)
+    return spec
+
+
 def _report_failures(failures) -> None:
     for failure in failures:
         print(f"geo: error: {failure}", file=sys.stderr)
@@ -618,7 +658,7 @@ def _report_failures(failures) -> None:
 def _run_options(args):
     """The corpus-run flags as :class:`geo.batch.RunOptions`, and a progress bar (or None)."""
     from geo import batch
-    from geo.corpus import DateRange, count_documents
+    from geo.corpus import MAX_ROW_BYTES, DateRange, count_documents
 
     options = batch.RunOptions(
         encoding=args.encoding,
@@ -626,6 +666,7 @@ def _run_options(args):
         workers=args.workers,
         scheduler=args.scheduler,
         dates=DateRange.parse(args.date_from, args.date_to),
+        max_row_bytes=args.max_row_bytes or MAX_ROW_BYTES,
     )
     show = (sys.stderr.isatty() and not args.quiet) if args.progress is None else args.progress
     progress = batch.Progress(count_documents(args.paths), enabled=True) if show else None
@@ -655,7 +696,7 @@ def _extract(args) -> int:
     fmt = choose_format(args.out, args.format, EXTRACT_FORMATS, "jsonl")
     check_terminal(fmt, args.out)
     _chosen(args, fmt, args.out)
-    parser = _geoparser(args)
+    parser = _parser_spec(args)
     options, progress = _run_options(args)
     report = batch.extract_to(parser, args.paths, fmt, args.out, options=options, progress=progress)
     return _finish(args, report, progress, started)
@@ -700,7 +741,7 @@ def _map(args) -> int:
     choose_format(args.out, None, ("html",), "html", hint="a picture is --png FILE.png")
     if args.out is None and sys.stdout.isatty():
         raise UsageError("geo map writes a whole HTML page: give --out FILE.html (or --out - to print it here)")
-    parser = _geoparser(args)
+    parser = _parser_spec(args)
     options, progress = _run_options(args)
     report = batch.map_to(parser, args, options=options, progress=progress)
     if not to_stdout(args.out):

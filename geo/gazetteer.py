@@ -12,7 +12,6 @@ import dataclasses
 import io
 import math
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -25,13 +24,15 @@ from geo.admin import EMPTY_CHAIN, AdminChain, admin_chains
 from geo.arabic import name_key
 from geo.clitics import key_forms
 from geo.coordinates import point_quality
-from geo.errors import EntryRefused, GazetteerError
+from geo.errors import EntryRefused, GazetteerError, OutputError
 from geo.facts import NO_FACTS, facts_of
 from geo.model import COLUMNS, FEATURES, Entry
 
 #: Columns a file must have; the others may be left out of a user's own file.
 REQUIRED_COLUMNS = ("id", "name_ar", "name_en", "feature", "lat", "lon", "parent", "country", "source")
 ENV_VARIABLE = "GEO_GAZETTEER"
+#: More digits than any real population (and than ``int()`` reads from text: 4,300) is a mistake.
+MAX_POPULATION_DIGITS = 12
 
 
 def bundled_directory() -> Path:
@@ -51,7 +52,9 @@ def bundled_files() -> list[Path]:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named directly, and the ``*.csv`` files of named directories, in a stable order."""
+    """Files named directly, and the ``*.csv`` files of named directories, in a stable order. A
+    folder that cannot be listed or holds no ``.csv`` file is a :class:`GazetteerError`: a user's
+    places silently missing would give silently wrong maps."""
     files: list[Path] = []
     for item in paths:
         path = Path(item)
@@ -60,7 +63,13 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
         except OSError:  # a name too long ...: read_file reports it on one line
             folder = False
         if folder:
-            files.extend(sorted(path.glob("*.csv")))
+            try:
+                found = sorted(path / name for name in os.listdir(path) if name.endswith(".csv"))
+            except OSError as error:
+                raise GazetteerError(f"cannot list folder: {error.strerror or error}", str(path)) from None
+            if not found:
+                raise GazetteerError("folder holds no .csv files", str(path))
+            files.extend(found)
         else:
             files.append(path)
     return files
@@ -116,7 +125,9 @@ def parse_row(row: dict[str, str], origin: str) -> Entry:
     population = None
     if population_text:
         if not population_text.isdigit():
-            raise GazetteerError(f"population {population_text!r} is not a whole number", origin)
+            raise GazetteerError(f"population {population_text[:20]!r} is not a whole number", origin)
+        if len(population_text) > MAX_POPULATION_DIGITS:
+            raise GazetteerError(f"population of {len(population_text)} digits is not a real population", origin)
         population = int(population_text)
     capital_text = text("capital")
     if capital_text not in ("", "0", "1"):
@@ -210,25 +221,13 @@ def render_file(entries: Iterable[Entry]) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a reader sees the old file or the new one, never a mix."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file 0600; a replaced file keeps its mode, a new one gets what the umask
-        # gives any new file (0644 by default), so a team can read the gazetteer a user shares.
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~current_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    """Replace ``path`` with ``text`` so that a reader sees the old file or the new one, never a mix
+    (:func:`geo.atomic.atomic_output`: a temporary file beside it, flushed, then renamed; a replaced
+    file keeps its mode, a new one gets what the umask gives any new file)."""
+    from geo.atomic import atomic_output
+
+    with atomic_output(path) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="")
 
 
 def current_umask() -> int:
@@ -482,8 +481,13 @@ class Gazetteer(Geocoder):
             )
             entry = replace(entry, coord_method=method, uncertainty_km=uncertainty)
         target = Path(file) if file else self.default_file_for(entry.parent)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(target.parent / ".gazetteer.lock"), timeout=60):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(target.parent / ".gazetteer.lock"), timeout=60)
+            lock.acquire()
+        except OSError as error:
+            raise EntryRefused(f"cannot write: {error.strerror or error}; nothing was added", str(target)) from None
+        try:
             current: list[Entry] = []
             if target.exists():
                 current, problems = read_file(target)
@@ -494,6 +498,10 @@ class Gazetteer(Geocoder):
                     self._insert(existing)
             check_new_entry(entry, self)
             write_atomically(target, render_file([*current, replace(entry, origin="")]))
+        except OutputError as error:
+            raise EntryRefused(f"{error.reason.split(';')[0]}; nothing was added", str(target)) from None
+        finally:
+            lock.release()
         self._insert(replace(entry, origin=f"{target}:0"))
         return target
 

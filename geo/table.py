@@ -26,7 +26,7 @@ CRS = "EPSG:4326"
 
 def mentions_frame(mentions: Sequence[Mention]) -> gpd.GeoDataFrame:
     """One row a mention, point geometry; mentions without coordinates get an empty geometry."""
-    from geo.batch import RECORD_FIELDS, record
+    from geo.records import RECORD_FIELDS, record
 
     frame = pd.DataFrame([record(m) for m in mentions], columns=list(RECORD_FIELDS))
     geometry = (
@@ -62,7 +62,7 @@ class GeoParquetWriter:
         from pyproj import CRS as ProjCRS
 
         from geo import __version__
-        from geo.batch import RECORD_FIELDS
+        from geo.records import RECORD_FIELDS
 
         numbers = {"start": pa.int64(), "end": pa.int64(), "precision": pa.int64(), "lat": pa.float64(),
                    "lon": pa.float64(), "confidence": pa.float64(), "uncertainty_km": pa.float64()}
@@ -88,25 +88,30 @@ class GeoParquetWriter:
 
     def write(self, mentions: Iterable[Mention]) -> None:
         self.pending.extend(mentions)
-        if len(self.pending) >= self.rows:
-            self.flush()
+        while len(self.pending) >= self.rows:
+            # Row groups of exactly ``rows`` mentions, however the results were batched: the file is
+            # byte for byte the same whatever engine ran.
+            group, self.pending = self.pending[: self.rows], self.pending[self.rows :]
+            self._write_group(group)
 
     def flush(self) -> None:
-        if not self.pending:
-            return
+        if self.pending:
+            group, self.pending = self.pending, []
+            self._write_group(group)
+
+    def _write_group(self, group: list[Mention]) -> None:
         import pyarrow as pa
         import shapely
 
-        from geo.batch import record
+        from geo.records import record
 
-        records = [record(m) for m in self.pending]
+        records = [record(m) for m in group]
         columns = {name: [r[name] for r in records] for name in self.fields}
         lon = [float("nan") if v is None else v for v in columns["lon"]]
         lat = [float("nan") if v is None else v for v in columns["lat"]]
         columns["geometry"] = shapely.to_wkb(points(lon, lat)).tolist()
         self.writer.write_table(pa.table(columns, schema=self.schema))
-        self.count += len(self.pending)
-        self.pending = []
+        self.count += len(group)
 
     def close(self) -> None:
         self.flush()
@@ -139,6 +144,13 @@ def write_frame(frame: gpd.GeoDataFrame, out: str | os.PathLike | None, fmt: str
         table = frame.drop(columns="geometry")
         target = sys.stdout if to_stdout(out) else out
         if fmt == "csv":
+            # For spreadsheets: a text cell a spreadsheet would run as a formula is neutralised
+            # (geo.records.spreadsheet_safe); every other format keeps values as they are.
+            from geo.records import spreadsheet_safe
+
+            for column in table.columns:
+                if not pd.api.types.is_numeric_dtype(table[column]):
+                    table[column] = table[column].map(spreadsheet_safe)
             table.to_csv(target, index=False, lineterminator="\n")
         else:
             # pandas leaves no newline after the last line; a JSON Lines file ends with one.

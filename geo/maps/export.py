@@ -10,7 +10,7 @@ from pathlib import Path
 import folium
 from markupsafe import Markup
 
-from geo.errors import GeoError, UsageError
+from geo.errors import OutputError, UsageError
 from geo.gazetteer import Gazetteer
 from geo.maps.identity import assign_stable_ids, content_digest
 from geo.maps.layers import LAYER_STYLES
@@ -208,7 +208,7 @@ def save_geojson(mentions: Sequence[Mention], path: str | os.PathLike, gazetteer
     try:
         frame.to_file(path, driver="GeoJSON", engine="pyogrio")
     except OSError as error:
-        raise GeoError(f"{path}: cannot write GeoJSON ({error})") from None
+        raise OutputError(str(path), f"cannot write GeoJSON ({error.strerror or error})") from None
 
 
 def save_png(html_path: str | os.PathLike, png_path: str | os.PathLike, width: int = 1280, height: int = 800,
@@ -232,4 +232,4 @@ def _write(path: str | os.PathLike, text: str) -> None:
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as error:
-        raise GeoError(f"{path}: cannot write ({error.strerror or error})") from None
+        raise OutputError(str(path), f"cannot write ({error.strerror or error})") from None

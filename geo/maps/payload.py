@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from geo.gazetteer import Gazetteer
 from geo.maps.reference import feature_rank, reference_rows
 from geo.model import ROLES, Entry, Mention
-from geo.summary import PlaceSummary, summarise
+from geo.summary import MentionTally, PlaceSummary
 
 PLACE_FIELDS = (
     "id", "name_ar", "name_en", "feature", "lat", "lon", "precision", "approximate", "counts", "chain",
@@ -216,11 +216,17 @@ class _Table:
         return found
 
 
-def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> MapData:
-    """Summarise ``mentions`` per place and lay them out for the browser."""
-    places = summarise(mentions)
+def build_map_data(mentions: Sequence[Mention] | MentionTally, gazetteer: Gazetteer | None) -> MapData:
+    """Summarise ``mentions`` per place (or take the places of a tally made as they streamed) and lay
+    them out for the browser."""
+    tally = mentions if isinstance(mentions, MentionTally) else None
+    if tally is None:
+        tally = MentionTally()
+        for mention in mentions:
+            tally.add(mention)
+    places = tally.places()
     data = MapData(places)
-    info = {m.doc: (m.title, link_url(m.url), m.date) for m in mentions if m.title or m.url or m.date}
+    info = {doc: (title, link_url(url), day) for doc, (title, url, day) in tally.doc_info.items()}
     documents: list[tuple[str, str, str, str]] = []
     doc_index = _Table(documents)
     doc_refs: dict[str, int] = {}

@@ -30,6 +30,7 @@ from geo.maps.popups import popup_labels, popup_skeleton
 from geo.maps.templating import render, script_json
 from geo.maps.wording import count_ar, count_en
 from geo.model import Mention
+from geo.summary import MentionTally
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,11 +54,14 @@ NOUN = {"places": "place", "mentions": "mention", "docs": "article"}
 
 
 def render_map(
-    mentions: Sequence[Mention] | pd.DataFrame, gazetteer: Gazetteer | None = None, options: MapOptions | None = None
+    mentions: Sequence[Mention] | pd.DataFrame | MentionTally, gazetteer: Gazetteer | None = None,
+    options: MapOptions | None = None,
 ) -> folium.Map:
     """A self-contained, layered folium map of ``mentions``: :class:`Mention` values, or the
     GeoDataFrame of :func:`geo.extract_frame` (or any frame with the columns ``geo extract`` writes,
-    filtered or corrected: a changed ``role`` or a moved point shows on the map).
+    filtered or corrected: a changed ``role`` or a moved point shows on the map), or a
+    :class:`~geo.summary.MentionTally` the mentions of a corpus were streamed through (made with
+    ``options.by`` as its unit level).
 
     ``gazetteer`` gives the parent chains shown in popups and the "zoom to" groups; by default the
     shared geoparser's gazetteer. Opening the returned map reaches no network: OpenStreetMap tiles
@@ -65,14 +69,19 @@ def render_map(
     chooses that layer (leave it out with ``options.osm_layer=False``).
     """
     options = options or MapOptions()
-    if not isinstance(mentions, Sequence):
+    if not isinstance(mentions, Sequence | MentionTally):
         mentions = frame_mentions(mentions)
+    if not isinstance(mentions, MentionTally):
+        tally = MentionTally(options.by)
+        for mention in mentions:
+            tally.add(mention)
+        mentions = tally
     if gazetteer is None:
         from geo.pipeline import default_geoparser
 
         gazetteer = default_geoparser().gazetteer
     data = build_map_data(mentions, gazetteer)
-    publishers = sorted({m.source for m in mentions if m.source})
+    publishers = sorted(mentions.publishers)
     m = folium.Map(location=[28.0, 30.0], zoom_start=3, tiles=None, control_scale=True, zoom_control=True)
     # Without a tile layer folium gives the map no zoom limits, and marker clusters need them.
     m.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)

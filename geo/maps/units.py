@@ -22,6 +22,7 @@ from geo.maps.layers import LAYER_STYLES
 from geo.maps.offline import RawMacroElement
 from geo.maps.templating import environment
 from geo.model import ROLES, Mention
+from geo.summary import MentionTally
 
 LEVELS = ("admin1", "admin2", "admin3")
 #: Layer names by level (Arabic first, as the other layers).
@@ -58,14 +59,18 @@ def check_level(level: str) -> str:
     return level
 
 
-def count_by_unit(mentions: Sequence[Mention], gazetteer: Gazetteer, level: str) -> list[UnitCount]:
-    """Mentions per unit of ``level``, largest count first (then P-code, for a stable order)."""
+def count_by_unit(mentions: Sequence[Mention] | MentionTally, gazetteer: Gazetteer, level: str) -> list[UnitCount]:
+    """Mentions per unit of ``level``, largest count first (then P-code, for a stable order); from
+    the mentions, or from a tally that counted them per unit as they streamed."""
     check_level(level)
     attribute = f"{level}_pcode"
+    if isinstance(mentions, MentionTally):
+        counted = mentions.units.items()
+    else:
+        counted = (((getattr(m, attribute), m.role), 1) for m in mentions)
     units = AdminUnits(gazetteer)
     found: dict[str, UnitCount] = {}
-    for mention in mentions:
-        code = getattr(mention, attribute)
+    for (code, mention_role), number in counted:
         if not code:
             continue
         count = found.get(code)
@@ -74,8 +79,8 @@ def count_by_unit(mentions: Sequence[Mention], gazetteer: Gazetteer, level: str)
             if unit is None:
                 continue  # a P-code from a user's file with no unit entry: nowhere to draw it
             count = found[code] = UnitCount(code, unit.name_ar, unit_name(unit), unit.lat, unit.lon)
-        role = ROLES.index(mention.role) if mention.role in ROLES else len(ROLES) - 1
-        count.counts[role] += 1
+        role = ROLES.index(mention_role) if mention_role in ROLES else len(ROLES) - 1
+        count.counts[role] += number
     return sorted(found.values(), key=lambda u: (-u.total, u.pcode))
 
 

@@ -183,7 +183,8 @@ def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path])
         "by_key": {key: [number_of[i] for i in ids] for key, ids in state["by_key"].items()},
         "children": {parent: [number_of[i] for i in ids] for parent, ids in state["children"].items()},
         "words": words,
-        "keys": [[length, clitic, [number_of[i] for i in ids], blocked] for length, clitic, ids, blocked in index.keys],
+        # Each key as its IndexKey fields in order, ids by position (the flags after them as they are).
+        "keys": [[length, clitic, [number_of[i] for i in ids], *flags] for length, clitic, ids, *flags in index.keys],
     }
     written = cache.write(target, KIND, orjson.dumps(payload))
     if written:
@@ -217,7 +218,7 @@ def read_index(path: Path, files: Sequence[Path]):
 def _decode(data: dict, files: Sequence[Path], automaton: bool = True):
     import ahocorasick
 
-    from geo.recognize import PlaceIndex
+    from geo.recognize import IndexKey, PlaceIndex
 
     if data["files"] != len(files):
         raise ValueError("index of another list of gazetteer files")
@@ -252,9 +253,11 @@ def _decode(data: dict, files: Sequence[Path], automaton: bool = True):
     automaton.make_automaton()
     clitics: dict[str, str] = {}
     keys = [
-        (length, clitics.setdefault(clitic, clitic), tuple([ids[n] for n in numbers]), blocked)
-        for length, clitic, numbers, blocked in data.pop("keys")
+        (length, clitics.setdefault(clitic, clitic), tuple([ids[n] for n in numbers]), *flags)
+        for length, clitic, numbers, *flags in data.pop("keys")
     ]
+    if keys and len(keys[0]) != len(IndexKey._fields):
+        raise ValueError("index keys of another version")
     index = PlaceIndex.__new__(PlaceIndex)
     index.__setstate__((automaton, keys))
     return gazetteer, index

@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-place", type=float, default=2.0, help="mentions per distinct place")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--note", default="", help="a line on the conditions of the run, written with the results")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -178,6 +179,7 @@ def write(out: Path, rows: list[tuple], args, fixed: dict[str, float]) -> None:
         "roles, a short Arabic sentence each. Build = `render_map` + rendering the page. Load = headless "
         f"Chromium, network blocked, navigation start to the runtime's ready flag (median of {args.runs}).",
         "",
+        *([f"Note: {args.note}", ""] if args.note else []),
         "| mentions | places | build (s) | HTML (MB) | load median (s) | load min-max (s) | target |",
         "|---:|---:|---:|---:|---:|---:|---|",
     ]

@@ -301,12 +301,13 @@ def word_boundaries(folded: str) -> str:
 
 
 def is_arabic_name(text: str) -> bool:
-    """True when ``text`` has Arabic letters and no Latin letters or digits (a valid ``name_ar``)."""
+    """True when ``text`` has Arabic letters and no Latin letters (a valid ``name_ar``). Digits may
+    stand beside the letters: some names hold a number (مشروع 3000 شقة، الراشدين 4، المزة 86)."""
     has_arabic = False
     for char in text:
         if "\u0621" <= char <= "\u064a" or "\u0671" <= char <= "\u06d3" or "\ufb50" <= char <= "\ufeff":
             has_arabic = True
-        elif char.isascii() and char.isalnum():
+        elif char.isascii() and char.isalpha():
             return False
     return has_arabic
 
@@ -316,6 +317,15 @@ def is_arabic_language_name(text: str) -> bool:
     GeoNames lists names in all those scripts, and only Arabic ones match Arabic news."""
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all("\u0621" <= c <= "\u064a" or c == "\u0671" for c in letters)
+
+
+SHADDA = "\u0651"
+
+
+def shadda_key(text: str) -> str:
+    """``text`` folded with only its shadda marks kept: the one mark that tells namesakes apart in
+    news text (عمّان Amman, عمان Oman)."""
+    return fold(text.replace(SHADDA, "\x02")).replace("\x02", SHADDA)
 
 
 def name_key(name: str) -> str:

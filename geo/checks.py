@@ -97,11 +97,40 @@ def parent_problems(entry: Entry, gazetteer: Gazetteer) -> list[tuple[str, str]]
         return []  # out of range: the field rules say so
     if abs(entry.lat) > 90 or abs(parent.lat) > 90:
         return []
+    problems = []
+    if entry.feature == "neighbourhood" and parent.feature in UNIT_FEATURES:
+        problems.append(("parent", f"a neighbourhood belongs under its city or town, not directly under the "
+                         f"{parent.feature} {parent.id}{_nearest_settlement_hint(entry, parent, gazetteer)}"))
     limit = PARENT_RADIUS_KM.get(parent.feature, 300)
     distance = geodesic((entry.lat, entry.lon), (parent.lat, parent.lon)).km
     if distance > limit:
-        return [("lat", f"{distance:.0f} km from its parent {parent.id} (limit {limit} km for a {parent.feature})")]
-    return []
+        message = f"{distance:.0f} km from its parent {parent.id} (limit {limit} km for a {parent.feature})"
+        if abs(entry.lon) <= 90:
+            swapped = geodesic((entry.lon, entry.lat), (parent.lat, parent.lon)).km
+            if swapped <= limit:
+                message += (f"; with lat and lon swapped ({entry.lon:g}, {entry.lat:g}) it would be {swapped:.0f} km "
+                            "away: were they typed the wrong way round?")
+        problems.append(("lat", message))
+    return problems
+
+
+#: Administrative units and countries: a neighbourhood is never directly under one of them.
+UNIT_FEATURES = frozenset({"country", "admin1", "admin2", "admin3"})
+#: A neighbourhood's parent: one of these.
+SETTLEMENT_FEATURES = ("city", "town", "village")
+
+
+def _nearest_settlement_hint(entry: Entry, unit: Entry, gazetteer: Gazetteer) -> str:
+    """"; nearest city or town: sy-aleppo (2 km)" from the settlements under ``unit``."""
+    from geopy.distance import great_circle
+
+    settlements = [e for e in gazetteer.children(unit.id) if e.feature in SETTLEMENT_FEATURES]
+    if not settlements:
+        return ""
+    nearest = min(settlements, key=lambda e: great_circle((entry.lat, entry.lon), (e.lat, e.lon)).km)
+    km = great_circle((entry.lat, entry.lon), (nearest.lat, nearest.lon)).km
+    return f"; the nearest city or town under it is {nearest.id} ({nearest.name_en}, {km:.0f} km): " \
+        f"--parent {nearest.id}"
 
 
 def arabic_keys(entry: Entry) -> set[str]:
@@ -123,12 +152,17 @@ def check_new_entry(entry: Entry, gazetteer: Gazetteer) -> None:
             )
 
 
-def validate_files(paths: Iterable[Path]) -> list[Problem]:
-    """Every rule over every file; the problems located as ``file:line``."""
+def validate_files(paths: Iterable[Path], users: Iterable[Path] = ()) -> list[Problem]:
+    """Every rule over every file; the problems located as ``file:line``. An entry of one of the
+    ``users`` files may replace a bundled entry of the same id (as :meth:`Gazetteer.load` does); an
+    id twice among the other files, or twice among the user's, is a problem."""
     problems: list[Problem] = []
-    entries: list[Entry] = []
+    entries: dict[str, Entry] = {}
     first_seen: dict[str, str] = {}
+    user_files = {Path(p).resolve() for p in users}
+    replaceable: set[str] = set()
     for path in paths:
+        from_user = Path(path).resolve() in user_files
         file_entries, file_problems = read_file(path)
         problems.extend(file_problems)
         previous = ""
@@ -139,14 +173,18 @@ def validate_files(paths: Iterable[Path]) -> list[Problem]:
                     Problem(file, int(line), f"id {entry.id!r} is out of order (rows must be sorted by id)")
                 )
             previous = max(previous, entry.id)
-            if entry.id in first_seen:
+            if entry.id in first_seen and not (from_user and entry.id in replaceable):
                 problems.append(
                     Problem(file, int(line), f"duplicate id {entry.id!r} (first at {first_seen[entry.id]})")
                 )
                 continue
+            if from_user:
+                replaceable.discard(entry.id)  # a second user row of the same id is a duplicate
+            else:
+                replaceable.add(entry.id)
             first_seen[entry.id] = entry.origin
-            entries.append(entry)
-    problems.extend(entry_problems(entries))
+            entries[entry.id] = entry
+    problems.extend(entry_problems(entries.values()))
     return sorted(problems, key=lambda p: (p.file, p.line, p.message))
 
 

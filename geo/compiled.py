@@ -1,10 +1,15 @@
 """The compiled index: gazetteer (with the world layer) and automaton, built once and cached on disk.
 
-The cache file lives in the user cache folder (``platformdirs``; ``$GEO_CACHE_DIR`` overrides it) and
-is named by a hash of everything it is built from: the package version, every gazetteer file's
-bytes, the word lists, and the world layer's source. Any change (``geo gazetteer add`` included)
-gives a new name, so a stale index is never loaded. Writes are atomic, so two processes building at
-once both end with a valid file.
+The cache file (see :mod:`geo.cache` for where it lives and why it is trusted only as data) is named
+by a hash of the *content* of everything it is built from: the package version, every gazetteer
+file's bytes, the word lists, the code and the world layer's source; never by paths, so two checkouts
+of one version share a file, and a run in one never reads another's paths. Any change (``geo
+gazetteer add`` included) gives a new name, so a stale index is never loaded; the newest two index
+files are kept, older ones removed.
+
+The file is JSON: the gazetteer's entries and name tables, and the automaton's keys (the automaton is
+rebuilt from them on load, about a tenth of a second). Entries' ``file:line`` origins are stored as
+positions in the list of gazetteer files and put back on the paths of the run that loads them.
 """
 
 from __future__ import annotations
@@ -15,44 +20,63 @@ import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 
-from geo import __version__
+import orjson
+
+from geo import __version__, cache
+from geo.cache import cache_directory
 from geo.gazetteer import Gazetteer, bundled_files, expand_paths, user_files_from_environment
 from geo.lexicon import DATA, Lexicon
+from geo.model import Entry
 
-FORMAT = 3
+FORMAT = 5
+KIND = f"index {FORMAT}"
+#: Index files kept in the cache folder (this run's and the one before, e.g. of another checkout).
+KEEP = 2
+_ORIGIN = [f.name for f in fields(Entry)].index("origin")
+_VARIANTS = [i for i, f in enumerate(fields(Entry)) if f.name in ("variants_ar", "variants_en")]
+
+__all__ = ["cache_directory", "compiled_file", "load_compiled", "read_index"]
 
 
-def cache_directory() -> Path:
-    configured = os.environ.get("GEO_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    import platformdirs
+@dataclass(frozen=True)
+class Sources:
+    """What an index is built from: the gazetteer files (in load order), the world flag."""
 
-    return Path(platformdirs.user_cache_dir("geo-arabic-news"))
+    files: tuple[Path, ...]
+    world: bool
 
+    @classmethod
+    def of(cls, paths: Iterable[str | os.PathLike] = (), world: bool = True) -> Sources:
+        files = bundled_files() + user_files_from_environment() + expand_paths(paths)
+        return cls(tuple(files), world)
 
-def fingerprint(files: Iterable[Path], world: bool, extra: Iterable[str] = ()) -> str:
-    import ahocorasick  # noqa: F401 - its version is part of the pickle format
+    def key(self) -> str:
+        """The content hash that names the index file."""
+        from geo.world import geonames_version
 
-    from geo.world import geonames_version
+        digest = hashlib.sha256()
+        for part in (__version__, str(FORMAT), str(self.world), geonames_version() if self.world else ""):
+            digest.update(part.encode() + b"\0")
+        lists = [os.environ.get(v, "") for v in ("GEO_CUES", "GEO_CONTEXT_WORDS", "GEO_NOT_PLACES", "GEO_AMBIGUOUS")]
+        extra = [Path(p) for value in lists for p in value.split(os.pathsep) if p]
+        code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+        for group in (self.files, extra, sorted(DATA.glob("*")), code):
+            digest.update(b"\1")
+            for path in group:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()[:24]
 
-    digest = hashlib.sha256()
-    for part in (__version__, str(FORMAT), f"{sys.version_info[:2]}", str(world), geonames_version() if world else ""):
-        digest.update(part.encode() + b"\0")
-    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
-    for path in [*files, *sorted(DATA.glob("*")), *code]:
-        digest.update(str(path).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for item in extra:
-        digest.update(item.encode() + b"\0")
-    return digest.hexdigest()[:24]
+    def target(self) -> Path:
+        return cache_directory() / f"index-{self.key()}.json"
 
 
 def _world_entries(gazetteer: Gazetteer, lexicon: Lexicon):
-    """Build the world layer in a child process, so the 380 MB of GeoNames JSON never stays in ours."""
+    """Build the world layer in a child process, so the 380 MB of GeoNames JSON never stays in ours.
+    The child is this package's own code, and the pickles go through a private temporary folder."""
     from geo.arabic import name_key
     from geo.discover import discovery_words
     from geo.world import geonames_version
@@ -78,26 +102,11 @@ def _world_entries(gazetteer: Gazetteer, lexicon: Lexicon):
         return pickle.loads(answer.read_bytes())
 
 
-def load_compiled(paths: Iterable[str | os.PathLike] = (), world: bool = True, use_cache: bool = True):
-    """(gazetteer, lexicon, index) for a :class:`~geo.pipeline.Geoparser`, from the cache when it is
-    fresh, else built and cached."""
+def build(paths: Iterable[str | os.PathLike] = (), world: bool = True):
+    """(gazetteer, index), built from the files."""
     from geo.recognize import PlaceIndex
 
-    files = bundled_files() + user_files_from_environment() + expand_paths(paths)
     lexicon = Lexicon.load()
-    extras = [os.environ.get(v, "") for v in ("GEO_CUES", "GEO_CONTEXT_WORDS", "GEO_NOT_PLACES", "GEO_AMBIGUOUS")]
-    for variable in extras:
-        for extra in filter(None, variable.split(os.pathsep)):
-            files.append(Path(extra))
-    key = fingerprint(files, world)
-    target = cache_directory() / f"index-{key}.pickle"
-    if use_cache and target.exists():
-        try:
-            with target.open("rb") as stream:
-                state, index = pickle.load(stream)
-            return Gazetteer.from_state(state), lexicon, index
-        except Exception:
-            target.unlink(missing_ok=True)
     gazetteer = Gazetteer.load(paths)
     if world:
         for entry in _world_entries(gazetteer, lexicon):
@@ -105,18 +114,150 @@ def load_compiled(paths: Iterable[str | os.PathLike] = (), world: bool = True, u
             # user already imported (geo gazetteer import-geonames) is theirs: it wins.
             if entry.id not in gazetteer:
                 gazetteer.insert(entry, english=False)
-    index = PlaceIndex.build(gazetteer, lexicon.not_places)
+    return gazetteer, PlaceIndex.build(gazetteer, lexicon.not_places)
+
+
+def load_compiled(paths: Iterable[str | os.PathLike] = (), world: bool = True, use_cache: bool = True):
+    """(gazetteer, lexicon, index) for a :class:`~geo.pipeline.Geoparser`, from the cache when it holds
+    a sound index of these very sources, else built (and cached)."""
+    paths = list(paths)
+    sources = Sources.of(paths, world)
     if use_cache:
-        _save(target, (gazetteer.to_state(), index))
-    return gazetteer, lexicon, index
+        target = sources.target()
+        loaded = read_index(target, sources.files)
+        if loaded is not None:
+            return loaded[0], Lexicon.load(), loaded[1]
+    gazetteer, index = build(paths, world)
+    if use_cache:
+        save_index(target, gazetteer, index, sources.files)
+    return gazetteer, Lexicon.load(), index
 
 
-def _save(target: Path, payload) -> None:
+def load_gazetteer(paths: Iterable[str | os.PathLike] = (), world: bool = True) -> Gazetteer:
+    """The gazetteer of the index (world layer included) without its automaton: what a process that
+    draws a map but extracts nothing itself needs (a pool's parent)."""
+    paths = list(paths)
+    sources = Sources.of(paths, world)
+    payload = cache.read(sources.target(), KIND)
+    if payload is not None:
+        try:
+            return _decode(orjson.loads(payload), sources.files, automaton=False)[0]
+        except (ValueError, TypeError, KeyError, IndexError):
+            pass
+    return load_compiled(paths, world)[0]
+
+
+def compiled_file(paths: Iterable[str | os.PathLike] = (), world: bool = True) -> Path | None:
+    """The cache file holding the index of these sources, built and written first if needed; None
+    when the cache cannot be used (read-only, untrusted). Worker processes load it themselves."""
+    paths = list(paths)
+    sources = Sources.of(paths, world)
+    target = sources.target()
+    if cache.read(target, KIND) is not None:
+        return target
+    gazetteer, index = build(paths, world)
+    return target if save_index(target, gazetteer, index, sources.files) else None
+
+
+# -- the file ------------------------------------------------------------------------------------------
+def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path]) -> bool:
+    state = gazetteer.to_state()
+    places = {f"{path}:": number for number, path in enumerate(state["files"])}
+    entries = [(*values[:_ORIGIN], _positional(values[_ORIGIN], places), *values[_ORIGIN + 1 :])
+               for values in state["entries"]]
+    # Ids as positions in the entry list: they load as one shared string each (a JSON file would give
+    # a string object per occurrence, a third more memory in every worker).
+    number_of = {values[0]: number for number, values in enumerate(entries)}
+    words = [""] * len(index.keys)
+    for word, number in index.automaton.items():
+        words[number] = word
+    # Whatever else the gazetteer keeps (admin chains, overrides ...), as it gives it; paths in it
+    # (an override's origin) stored by position, as the entries' are.
+    rest = {key: value for key, value in state.items() if key not in ("files", "entries", "by_key", "children")}
+    if "overrides" in rest:
+        rest["overrides"] = [[_positional(value, places) for value in item] for item in rest["overrides"]]
+    payload = {
+        "state": rest,
+        "files": len(state["files"]),
+        "entries": entries,
+        "by_key": {key: [number_of[i] for i in ids] for key, ids in state["by_key"].items()},
+        "children": {parent: [number_of[i] for i in ids] for parent, ids in state["children"].items()},
+        "words": words,
+        # Each key as its IndexKey fields in order, ids by position (the flags after them as they are).
+        "keys": [[length, clitic, [number_of[i] for i in ids], *flags] for length, clitic, ids, *flags in index.keys],
+    }
+    written = cache.write(target, KIND, orjson.dumps(payload))
+    if written:
+        cache.prune(target.parent, "index-*.json", KEEP)
+    return written
+
+
+def _positional(value, places: dict[str, int]):
+    """``path:line`` of one of the gazetteer files as ``[file number, line]``; anything else as it is."""
+    if isinstance(value, str):
+        prefix, _, line = value.rpartition(":")
+        if f"{prefix}:" in places and line.isdigit():
+            return [places[f"{prefix}:"], int(line)]
+    return value
+
+
+def read_index(path: Path, files: Sequence[Path]):
+    """(gazetteer, index) from the cache file ``path``, its origins put on ``files``; None when the
+    file is missing, damaged, untrusted or not what this code writes (it is then rebuilt)."""
+    payload = cache.read(path, KIND)
+    if payload is None:
+        return None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=target.parent)
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(payload, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target)
-    except OSError:
-        pass  # a read-only cache folder only costs a rebuild next time
+        return _decode(orjson.loads(payload), files)
+    except (ValueError, TypeError, KeyError, IndexError):
+        # Whole and ours, yet not a sound index (written by a broken build?): never trusted again.
+        path.unlink(missing_ok=True)
+        return None
+
+
+def _decode(data: dict, files: Sequence[Path], automaton: bool = True):
+    import ahocorasick
+
+    from geo.recognize import IndexKey, PlaceIndex
+
+    if data["files"] != len(files):
+        raise ValueError("index of another list of gazetteer files")
+    names = [str(f) for f in files]
+    entries = data["entries"]
+    for values in entries:
+        origin = values[_ORIGIN]
+        if isinstance(origin, list):
+            values[_ORIGIN] = f"{names[origin[0]]}:{origin[1]}"
+        for position in _VARIANTS:
+            values[position] = tuple(values[position])
+    ids = [values[0] for values in entries]
+    by_key = {key: [ids[n] for n in numbers] for key, numbers in data.pop("by_key").items()}
+    children = {parent: [ids[n] for n in numbers] for parent, numbers in data.pop("children").items()}
+    rest = data.pop("state")
+    if "overrides" in rest:
+        rest["overrides"] = [
+            [f"{names[value[0]]}:{value[1]}" if isinstance(value, list) else value for value in item]
+            for item in rest["overrides"]
+        ]
+    gazetteer = Gazetteer.from_state(
+        {**rest, "files": names, "entries": entries, "by_key": by_key, "children": children}
+    )
+    if not automaton:
+        return gazetteer, None
+    automaton = ahocorasick.Automaton()
+    add = automaton.add_word
+    for number, word in enumerate(data.pop("words")):
+        if not isinstance(word, str):
+            raise TypeError("automaton key is not text")
+        add(word, number)
+    automaton.make_automaton()
+    clitics: dict[str, str] = {}
+    keys = [
+        (length, clitics.setdefault(clitic, clitic), tuple([ids[n] for n in numbers]), *flags)
+        for length, clitic, numbers, *flags in data.pop("keys")
+    ]
+    if keys and len(keys[0]) != len(IndexKey._fields):
+        raise ValueError("index keys of another version")
+    index = PlaceIndex.__new__(PlaceIndex)
+    index.__setstate__((automaton, keys))
+    return gazetteer, index

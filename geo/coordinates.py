@@ -148,3 +148,22 @@ def decimals_for(uncertainty_km: float | None) -> int:
     if uncertainty_km is None or uncertainty_km <= 0:
         return 5
     return min(5, max(1, math.ceil(math.log10(KM_PER_DEGREE / uncertainty_km))))
+
+
+def reported(mention_record: dict) -> dict:
+    """An output record with ``lat``/``lon`` rounded to what its ``uncertainty_km`` is worth (a quarter
+    placed to within 1.5 km is reported to 0.01°, not 0.0001°). Maps keep the full value: rounding
+    there would stack neighbouring quarters on one grid point."""
+    lat = mention_record["lat"]
+    if lat is not None:
+        uncertainty = mention_record["uncertainty_km"]
+        digits = _DIGITS.get(uncertainty)
+        if digits is None:
+            digits = _DIGITS[uncertainty] = decimals_for(uncertainty)
+        mention_record["lat"] = round(lat, digits)
+        mention_record["lon"] = round(mention_record["lon"], digits)
+    return mention_record
+
+
+#: uncertainty_km -> decimals: a few dozen distinct values, looked up once per output row.
+_DIGITS: dict = {}

@@ -28,11 +28,22 @@ def describe(gazetteer: Gazetteer, entry: Entry) -> dict:
         for a in gazetteer.ancestors(entry.id)
     ]
     row["origin"] = entry.origin
+    chain = gazetteer.admin_chain(entry.id)
+    row["admin"] = {
+        "admin1": chain.admin1, "admin1_pcode": chain.admin1_pcode, "admin2": chain.admin2,
+        "admin2_pcode": chain.admin2_pcode, "admin3": chain.admin3, "admin3_pcode": chain.admin3_pcode,
+    }
     return row
 
 
 def search(gazetteer: Gazetteer, query: str) -> list[dict]:
-    return [describe(gazetteer, entry) for entry in gazetteer.lookup(query)]
+    """Entries for ``query`` as :func:`describe` gives them, each with ``match``: how it was found
+    (``name``, ``type word``, ``transliteration``, ``P-code``; see :mod:`geo.search`)."""
+    from geo.lexicon import Lexicon
+    from geo.search import find
+
+    found = find(gazetteer, query, Lexicon.load().triggers)
+    return [describe(gazetteer, entry) | {"match": found.how} for entry in found.entries]
 
 
 def parse_point(text: str) -> tuple[float, float]:
@@ -87,7 +98,11 @@ def new_entry(
     """An :class:`Entry` from command-line style values; ``add`` checks it against every rule."""
     parent_entry = gazetteer.get(parent) if parent else None
     if parent and parent_entry is None:
-        raise EntryRefused(f"unknown parent {parent!r}", "parent")
+        from geo.search import closest_ids
+
+        close = closest_ids(gazetteer, parent)
+        hint = f"; did you mean {', '.join(close)}?" if close else " (geo gazetteer search NAME finds ids)"
+        raise EntryRefused(f"unknown parent {parent!r}{hint}", "parent")
     lat, lon = parse_point(at)
     if not entry_id:
         name_slug = slug(name_en or "")
@@ -198,12 +213,16 @@ def validate(paths: list[str] | None, extra: list[str] = ()) -> tuple[list[Probl
         for path in named:
             if not path.exists():
                 raise UsageError(f"{path}: no such file")
-        files = [f for f in bundled_files() if f.resolve() not in {p.resolve() for p in named}] + named
+        own = {f.resolve() for f in bundled_files()}
+        bundled = [f for f in bundled_files() if f.resolve() not in {p.resolve() for p in named}]
         report = {str(p) for p in named}
-        problems = [p for p in validate_files(files) if p.file in report]
+        # A named file outside the bundled folder is a user's own: its entries may replace bundled ones.
+        users = [p for p in named if p.resolve() not in own]
+        problems = [p for p in validate_files(bundled + named, users=users) if p.file in report]
         return problems, len(named)
-    files = bundled_files() + user_files_from_environment() + expand_paths(extra)
-    return validate_files(files), len(files)
+    users = user_files_from_environment() + expand_paths(extra)
+    files = bundled_files() + users
+    return validate_files(files, users=users), len(files)
 
 
 SUGGESTION_COLUMNS = ("name_ar", "name_en", "feature", "parent", "at", "source", "count", "example_1", "example_2")
@@ -252,12 +271,19 @@ def suggest(parser, paths: list[str], out: str | None = None, encoding: str = "u
     rows.sort(key=lambda r: (-r["count"], r["name_ar"]))
     if out:
         with open(out, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=SUGGESTION_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+            write_suggestions(rows, stream)
     return rows, failures
 
 
-def print_suggestions(rows: list[dict]) -> None:
+def write_suggestions(rows: list[dict], stream) -> None:
+    """The rows as CSV (:data:`SUGGESTION_COLUMNS`), the form ``gazetteer add --from`` reads."""
+    writer = csv.DictWriter(stream, fieldnames=SUGGESTION_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def print_suggestions(rows: list[dict], stream=None) -> None:
+    """The rows for reading: count, name, feature, container, first example, tab-separated."""
     for row in rows:
-        print(f"{row['count']}\t{row['name_ar']}\t{row['feature']}\t{row['parent'] or '-'}\t{row['example_1']}")
+        print(f"{row['count']}\t{row['name_ar']}\t{row['feature']}\t{row['parent'] or '-'}\t{row['example_1']}",
+              file=stream)

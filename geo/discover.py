@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -38,7 +38,9 @@ CONTAINER_FEATURES = frozenset({"region", "city", "town", "admin1"})
 #: A container must begin within this many characters after the name.
 CONTAINER_GAP = 30
 CLAUSE_END = re.compile(r"[.!?؟؛:\n،,\"«»()\[\]]")
-CONTAINER_WORDS = NEAR_WORDS | {"في", "بريف", "ريف", "بمدينه", "مدينه", "بمحافظه", "محافظه", "ضمن", "داخل"}
+#: ... and what ends the phrase between a name and its container (quotes do not: مطعم "X" في حي "Y").
+CONTAINER_BREAK = re.compile(r"[.!?؟؛:\n،,()\[\]]")
+CONTAINER_WORDS = NEAR_WORDS | {"في", "بريف", "ريف", "بمدينه", "مدينه", "بمحافظه", "محافظه", "ضمن", "داخل", "قلب"}
 #: First words of many compound village names (أبو الظهور، عين عيسى، كفر حمرة، دير حافر، تل رفعت).
 NAME_HEADS = frozenset(
     {"ابو", "ام", "تل", "كفر", "عين", "دير", "خان", "بيت", "جسر", "راس", "باب", "بير", "قصر", "مزرعه"}
@@ -54,6 +56,8 @@ class DiscoveryWords:
     triggers: dict[str, str]
     #: Triggers that are part of the name they introduce (تل أبيض، جبل الزاوية، معبر باب الهوى).
     in_name: frozenset[str]
+    #: Heads of facility names (مطعم، مسجد، معسكر ...) that announce only a quoted name after them.
+    quoted_only: frozenset[str]
     stops: frozenset[str]
     common: frozenset[str]
     #: Every trigger behind every clitic sequence, as a whole word (" " + clitic + trigger + " "),
@@ -75,11 +79,14 @@ class DiscoveryWords:
 def discovery_words() -> DiscoveryWords:
     triggers: dict[str, str] = {}
     in_name: set[str] = set()
+    quoted_only: set[str] = set()
     with (DATA / "discovery_triggers.csv").open(encoding="utf-8", newline="") as stream:
         for row in csv.DictReader(stream):
             triggers[name_key(row["word"])] = row["feature"].strip()
             if row.get("in_name", "").strip() == "yes":
                 in_name.add(name_key(row["word"]))
+            elif row.get("in_name", "").strip() == "quoted":
+                quoted_only.add(name_key(row["word"]))
     keys: dict[str, tuple[int, str]] = {}
     for trigger in triggers:
         for clitic in PROCLITICS:
@@ -93,7 +100,7 @@ def discovery_words() -> DiscoveryWords:
     automaton.make_automaton()
     stops = frozenset(_words(DATA / "name_stops.txt"))
     common = frozenset(_words(DATA / "common_words.txt"))
-    return DiscoveryWords(triggers, frozenset(in_name), stops, common, automaton)
+    return DiscoveryWords(triggers, frozenset(in_name), frozenset(quoted_only), stops, common, automaton)
 
 
 def _words(path: Path) -> list[str]:
@@ -139,6 +146,29 @@ def discover(
         return any(start < other_end and other_start < end for other_start, other_end in taken)
 
     for word_start, trigger_start, trigger_end, word in words.triggers_in(masked):
+        quoted = [
+            (start, end)
+            for start, end in _quoted_names(norm_text, masked, trigger_end)
+            if _plausible_quoted_name(masked[start:end], word, words, lexicon)
+        ]
+        if quoted:
+            # قرية "بيت شردق"، مطعم «ميامي»، معسكري «اليرموك» و«الحمزة»: a quoted name is a name,
+            # even one made of common words; the span is what is inside the quotes.
+            listed = []
+            for start, end in quoted:
+                if not overlaps(start, end):
+                    taken.append((start, end))
+                    listed.append(
+                        _unresolved(
+                            start, end, words.triggers[word], word, matches, resolutions, masked, norm_text, source_span
+                        )
+                    )
+            # The names of one list share the container named after the last of them.
+            container = next((u.container for u in reversed(listed) if u.container is not None), None)
+            found.extend(u if u.container is not None else replace(u, container=container) for u in listed)
+            continue
+        if word in words.quoted_only:
+            continue
         name_words = _name_after(masked, norm_text, trigger_end, words, lexicon)
         if not name_words:
             continue
@@ -168,7 +198,74 @@ def discover(
         start, end = candidate
         taken.append((start, end))
         found.append(_unresolved(start, end, "village", "", matches, resolutions, masked, norm_text, source_span))
+    # One sense per document: a name placed once is placed wherever the document repeats it.
+    placed = {norm_text[u.match.norm_start : u.match.norm_end]: u.container for u in found if u.container is not None}
+    if placed:
+        found = [
+            replace(u, container=placed.get(norm_text[u.match.norm_start : u.match.norm_end]))
+            if u.container is None
+            else u
+            for u in found
+        ]
     return sorted(found, key=lambda u: u.match.norm_start)
+
+
+#: Quotation marks around a name, in any direction (reports also reverse them: ”الحمزة”، »الحمزة»).
+QUOTES = frozenset('"“”«»‘’\'')
+#: Inside quotes a name has at most this many words, and the quotes at most this many characters.
+QUOTED_WORDS = 4
+QUOTED_CHARS = 40
+#: What separates two names inside one pair of quotes (قرية "دغدغان – الدرة").
+QUOTED_SEPARATORS = re.compile(r"\s+[-–—]\s+|\s*[،,]\s*")
+
+
+def _quoted_names(norm_text: str, masked: str, position: int) -> list[tuple[int, int]]:
+    """(start, end) of each name quoted right after a trigger that ends at ``position``: one pair of
+    quotes, or several joined by و (معسكري «اليرموك» و«الحمزة»). Names the gazetteer knows (masked)
+    are left to it; a quoted phrase longer than a name is not one."""
+    found: list[tuple[int, int]] = []
+    while True:
+        opening = position
+        while opening < len(norm_text) and norm_text[opening] == " ":
+            opening += 1
+        if opening >= len(norm_text) or norm_text[opening] not in QUOTES:
+            return found
+        closing = opening + 1
+        limit = min(len(norm_text), opening + QUOTED_CHARS)
+        while closing < limit and norm_text[closing] not in QUOTES and norm_text[closing] not in ".!?؟؛:\n":
+            closing += 1
+        if closing >= limit or norm_text[closing] not in QUOTES:
+            return found
+        inner = opening + 1
+        for piece in QUOTED_SEPARATORS.split(norm_text[inner:closing]):
+            start = norm_text.find(piece, inner, closing) if piece.strip() else -1
+            if start == -1:
+                continue
+            end = start + len(piece.rstrip())
+            start += len(piece) - len(piece.lstrip())
+            inner = end
+            if not 0 < len(piece.split()) <= QUOTED_WORDS or MASK in masked[start:end]:
+                continue
+            if not any(c.isalpha() for c in norm_text[start:end]):
+                continue
+            found.append((start, end))
+        # و «الحمزة»: another quoted name joined to the first.
+        position = closing + 1
+        following = norm_text[position : position + 4].lstrip(" ")
+        if not following.startswith("و"):
+            return found
+        position = norm_text.find("و", position) + 1
+
+
+def _plausible_quoted_name(text: str, trigger: str, words: DiscoveryWords, lexicon: Lexicon) -> bool:
+    """A quoted phrase after a trigger is a name unless a word of it is a particle, verb or pronoun
+    form (أحياء "يغلب عليها المسيحيون"), or, after a word for a settlement (حي، قرية، منطقة), it
+    starts with a common word; a facility's name may be one (معسكر «الصواريخ»)."""
+    tokens = text.split()
+    if any((_is_stop(t, words, lexicon) and not t.isdigit()) or t.endswith(PRONOUN_SUFFIXES) for t in tokens):
+        return False
+    facility = trigger in words.in_name or trigger in words.quoted_only or words.triggers.get(trigger) == "landmark"
+    return facility or tokens[0] in NAME_HEADS or not any(f in words.common for f in word_forms(tokens[0]))
 
 
 def _name_after(masked: str, norm_text: str, position: int, words: DiscoveryWords, lexicon: Lexicon):
@@ -234,8 +331,23 @@ def _name_before_container(index, matches, resolutions, masked, words, lexicon) 
     return start, end
 
 
+def _places_it(word: str) -> bool:
+    """A relative or place-type word between a name and its container (X الواقعة جنوبي العاصمة
+    طرابلس، X الكائن في حي ...)."""
+    lexicon = _lexicon()
+    return lexicon.is_relative(word) or bool(lexicon.trigger_features(word))
+
+
+@cache
+def _lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
 def _unresolved(start, end, feature, trigger, matches, resolutions, masked, norm_text, source_span) -> Unresolved:
     container = None
+    name_end = end
+    while end < len(norm_text) and norm_text[end] in QUOTES:
+        end += 1  # «الحمزة» جنوبي طرابلس: the container follows the closing quote
     for match, resolution in zip(matches, resolutions, strict=True):
         word_start = match.norm_start - len(match.clitic)
         if word_start < end:
@@ -243,13 +355,13 @@ def _unresolved(start, end, feature, trigger, matches, resolutions, masked, norm
         if match.clitic[:1] in ("و", "ف"):
             break  # قرى بسيمة وعين الفيجة: the next item of a list, not a container
         gap = masked[end:word_start]
-        if word_start - end <= CONTAINER_GAP and not CLAUSE_END.search(norm_text, end, word_start):
+        if word_start - end <= CONTAINER_GAP and not CONTAINER_BREAK.search(norm_text, end, word_start):
             gap_words = gap.split()
-            if all(any(f in CONTAINER_WORDS for f in word_forms(w)) for w in gap_words):
+            if all(any(f in CONTAINER_WORDS for f in word_forms(w)) or _places_it(w) for w in gap_words):
                 container = resolution.entry
         break
-    source_start, source_end = source_span(start, end)
-    return Unresolved(Match(start, end, source_start, source_end, (), ""), feature, container, trigger)
+    source_start, source_end = source_span(start, name_end)
+    return Unresolved(Match(start, name_end, source_start, source_end, (), ""), feature, container, trigger)
 
 
 def approximate_resolution(unresolved: Unresolved) -> Resolution:

@@ -1,13 +1,19 @@
 """Where the extraction of a corpus runs: in this process, in a pool of local processes, or on a Dask
-cluster. One interface, three implementations; every one gives the same mentions in the same order.
+cluster. One interface, three implementations; every one gives the same output in the same order,
+byte for byte.
 
-An engine takes batches of documents and yields one :class:`BatchResult` per batch, in input order,
-while keeping only a few batches in flight: a corpus larger than memory streams through. The parser
-is sent to each worker once, as a :class:`ParserState` (the compiled gazetteer, word lists and
-automaton, about 6 MB pickled), and built there once; a document never carries it.
+An engine takes batches of work items (documents, JSONL lines not parsed yet, text files to read,
+errors met while reading) and yields one :class:`BatchResult` per batch, in input order, while keeping
+only a few batches in flight: a corpus larger than memory streams through. Each batch is read,
+parsed, extracted and, for JSONL and CSV output, encoded where it runs: a pool's parent only orders
+and writes bytes.
+
+A local pool's workers load the compiled index from the cache file themselves
+(:class:`CachedParser`); a parser built in Python (or a Dask cluster, whose workers may not share this
+machine's disk) is sent once to each worker as a :class:`ParserState`. A document never carries it.
 
     >>> engine = ProcessEngine(workers=4)
-    >>> for result in engine.run(parser, batches, encoding="utf-8"): ...
+    >>> for result in engine.run(parser, batches, Work(encode="jsonl")): ...
 """
 
 from __future__ import annotations
@@ -15,54 +21,85 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
-from typing import Protocol
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from geo.corpus import Document, DocumentError
-from geo.errors import GeoError, InputError, UsageError
+from geo.corpus import CHUNK_CHARS, DateRange, Document, RawRow, parse_jsonl_row, read_chunks, text_chunks
+from geo.errors import DocumentError, GeoError, InputError, UsageError
 from geo.model import Mention
-from geo.pipeline import CHUNK_CHARS, Geoparser
+
+if TYPE_CHECKING:
+    # Not imported at run time: a pool's parent process only plans and writes, and never needs the
+    # pipeline's modules (NumPy, geopy ...) in its memory.
+    from geo.pipeline import Geoparser
 
 #: A batch: what one task extracts. Errors met while reading ride along in their place, so failures
 #: are reported in input order whatever engine ran.
-Batch = list[Document | InputError]
+Batch = list[Document | RawRow | InputError]
 #: Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.
-AHEAD_PER_WORKER = 4
+AHEAD_PER_WORKER = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What every batch of a run needs besides its items."""
+
+    encoding: str = "utf-8"
+    #: ``--from``/``--to``; documents outside are counted, not extracted.
+    dates: DateRange | None = None
+    #: ``jsonl`` or ``csv``: a batch's mentions come back encoded (:mod:`geo.records`); empty: as
+    #: :class:`Mention` values.
+    encode: str = ""
 
 
 @dataclass(slots=True)
 class BatchResult:
-    """What one batch gave: its mentions (in document order) and its failed documents."""
+    """What one batch gave: its mentions (in document order) or their encoding, and its failures."""
 
     mentions: list[Mention] = field(default_factory=list)
+    #: The mentions encoded (JSONL lines or CSV rows) when the run asked for it; ``mentions`` is then empty.
+    data: bytes = b""
+    #: Mentions found (also when they came back encoded).
+    count: int = 0
     failures: list[InputError] = field(default_factory=list)
     #: Documents attempted, failed ones included.
     documents: int = 0
+    #: Documents left out by ``--from``/``--to``.
+    outside: int = 0
 
     def __reduce__(self):
         # Mentions travel as plain tuples: unpickling them and calling Mention(*row) takes half the
-        # time of unpickling the dataclasses, and the parent process is the bottleneck of a pool.
+        # time of unpickling the dataclasses.
         rows = [tuple([getattr(m, name) for name in _MENTION_FIELDS]) for m in self.mentions]
-        return (_rebuild_result, (rows, self.failures, self.documents))
+        return (_rebuild_result, (rows, self.data, self.count, self.failures, self.documents, self.outside))
 
 
 _MENTION_FIELDS = tuple(f.name for f in fields(Mention))
 
 
-def _rebuild_result(rows: list[tuple], failures: list[InputError], documents: int) -> BatchResult:
-    return BatchResult([Mention(*row) for row in rows], failures, documents)
+def _rebuild_result(rows: list[tuple], data: bytes, count: int, failures: list[InputError], documents: int,
+                    outside: int) -> BatchResult:
+    return BatchResult([Mention(*row) for row in rows], data, count, failures, documents, outside)
 
 
 # -- the parser, once per worker ---------------------------------------------------------------------
+class ParserSource(Protocol):
+    """How a worker gets its parser; ``key`` names it, so a worker keeps one parser per source."""
+
+    key: str
+
+    def build(self) -> Geoparser: ...
+
+
 @dataclass(frozen=True)
 class ParserState:
-    """A :class:`Geoparser` as bytes, to be rebuilt once in each worker process.
-
-    ``key`` names this snapshot, so a worker that runs tasks of several runs keeps one parser each.
-    """
+    """A :class:`Geoparser` as bytes (pickled by this process, never read from disk), rebuilt once
+    in each worker process."""
 
     key: str
     data: bytes
@@ -74,20 +111,59 @@ class ParserState:
 
     def build(self) -> Geoparser:
         from geo.gazetteer import Gazetteer
+        from geo.pipeline import Geoparser
 
         state, lexicon, index, discover = pickle.loads(self.data)
         return Geoparser(Gazetteer.from_state(state), lexicon, discover=discover, index=index)
 
 
-#: Parsers built in this (worker) process, by :attr:`ParserState.key`.
+@dataclass(frozen=True)
+class CachedParser:
+    """The parser of the command line, loaded by each worker from the index cache file: a few
+    hundred bytes to send instead of 20 MB, and no copy of the parser in the parent."""
+
+    key: str
+    #: The index file, and the gazetteer files it was built from (their paths go back into origins).
+    file: str
+    files: tuple[str, ...]
+    #: What the parent was asked to load, to rebuild from if the file is gone.
+    paths: tuple[str, ...] = ()
+    world: bool = True
+
+    @classmethod
+    def of(cls, paths: Iterable[str] = (), world: bool = True) -> CachedParser | None:
+        """The source for the index of ``paths``, written to the cache first if needed; None when
+        the cache cannot be used (the parser is then sent as a :class:`ParserState`)."""
+        from geo.compiled import Sources, compiled_file
+
+        paths = tuple(str(p) for p in paths)
+        file = compiled_file(paths, world)
+        if file is None:
+            return None
+        files = tuple(str(f) for f in Sources.of(paths, world).files)
+        return cls(f"{file.name}", str(file), files, paths, world)
+
+    def build(self) -> Geoparser:
+        from geo.compiled import read_index
+        from geo.lexicon import Lexicon
+        from geo.pipeline import Geoparser
+
+        loaded = read_index(Path(self.file), [Path(f) for f in self.files])
+        if loaded is None:  # removed or replaced since the parent checked it: build as the parent would
+            return Geoparser.load(self.paths, world=self.world)
+        gazetteer, index = loaded
+        return Geoparser(gazetteer, Lexicon.load(), index=index)
+
+
+#: Parsers built in this (worker) process, by :attr:`ParserSource.key`.
 _PARSERS: dict[str, Geoparser] = {}
 
 
-def install_parser(state: ParserState) -> Geoparser:
-    """Build the parser of ``state`` in this process unless it is here already."""
-    parser = _PARSERS.get(state.key)
+def install_parser(source: ParserSource) -> Geoparser:
+    """Build the parser of ``source`` in this process unless it is here already."""
+    parser = _PARSERS.get(source.key)
     if parser is None:
-        parser = _PARSERS[state.key] = state.build()
+        parser = _PARSERS[source.key] = source.build()
     return parser
 
 
@@ -98,70 +174,160 @@ def installed_parser(key: str) -> Geoparser:
     return parser
 
 
+@dataclass(frozen=True)
+class ParserFile:
+    """A :class:`ParserState` this process wrote into a private temporary folder of its own, for a
+    pool's workers to read once each (a batch carries only this name)."""
+
+    key: str
+    path: str
+
+    def build(self) -> Geoparser:
+        return ParserState(self.key, Path(self.path).read_bytes()).build()
+
+
+def _start_worker(parent: int) -> None:
+    """A pool worker's set-up: it dies with its parent and leaves signals from a terminal to the
+    parent (which ends the workers itself). The parser is built on the first batch, from the source
+    the batch names: workers start while the parent is still finding that source."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    _die_with_parent(parent)
+    release_large_buffers()
+
+
+def _warm_up() -> None:
+    """The first task of each worker: the pipeline's modules imported before any batch arrives."""
+    import geo.compiled
+    import geo.pipeline  # noqa: F401
+
+
+def release_large_buffers() -> None:
+    """glibc: serve allocations of 256 KB or more with their own mappings, given back to the system
+    when freed. A pool's parent receives and writes a result of several MB per batch, and by default
+    glibc raises that threshold after the first large free and then keeps such buffers in a heap
+    that only grows: 50 MB more of the parent's memory for a 50 MB corpus row. Elsewhere nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: SIGTERM this process when the parent dies (a parent killed with SIGKILL runs no clean-up
+    of its own); elsewhere nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
+
+
 # -- one document, one batch -------------------------------------------------------------------------
-def text_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
-    """(offset, chunk) of whole lines, as :func:`geo.pipeline.read_chunks` cuts a file: a long
-    document is resolved a megabyte at a time, like a long text file."""
-    offset = 0
-    while len(text) - offset > size:
-        window = text[offset : offset + size]
-        cut = window.rfind("\n") + 1 or window.rfind(" ") + 1 or size
-        yield offset, text[offset : offset + cut]
-        offset += cut
-    if offset < len(text):
-        yield offset, text[offset:]
+#: A text file up to this size is read whole, decoded once and checked before it is extracted; a
+#: larger one is read twice in chunks (checked, then extracted) to stay in bounded memory.
+WHOLE_FILE_BYTES = 4 * CHUNK_CHARS
 
 
 def extract_document(parser: Geoparser, document: Document, encoding: str = "utf-8") -> list[Mention]:
     """Every mention of one document, carrying its metadata; ``InputError`` when it cannot be read."""
     if document.text is None:
-        mentions = list(parser.iter_file(document.origin, doc=document.id, encoding=encoding))
+        path = document.origin
+        if path != "-" and _file_size(path) <= WHOLE_FILE_BYTES:
+            mentions = []
+            for offset, chunk in list(read_chunks(path, encoding=encoding, name=document.id)):
+                mentions.extend(parser.extract(chunk, document.id, offset))
+        else:
+            mentions = list(parser.iter_file(path, doc=document.id, encoding=encoding))
     elif document.offset is not None:
         mentions = parser.extract(document.text, document.id, document.offset)
     else:
         mentions = []
         for offset, chunk in text_chunks(document.text):
             mentions.extend(parser.extract(chunk, document.id, offset))
-    metadata = document.metadata
-    if any(metadata.values()):
-        mentions = [replace(mention, **metadata) for mention in mentions]
+    if document.date or document.title or document.url or document.source:
+        for mention in mentions:  # fresh objects of this call: set in place, not copied
+            mention.date, mention.title = document.date, document.title
+            mention.url, mention.source = document.url, document.source
     return mentions
 
 
-def extract_batch(parser: Geoparser, batch: Batch, encoding: str = "utf-8") -> BatchResult:
-    """Extract every document of ``batch``; a document that fails is reported and the rest go on."""
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # read_chunks names the problem
+
+
+def extract_batch(parser: Geoparser, batch: Batch, work: Work | str = "utf-8") -> BatchResult:
+    """Extract every document of ``batch``; a document that fails is reported and the rest go on.
+    JSONL lines are parsed here, ``--from``/``--to`` applied, and the mentions encoded if asked."""
+    if isinstance(work, str):
+        work = Work(encoding=work)
     result = BatchResult()
+    mentions: list[Mention] = []
+    dates = work.dates
     for item in batch:
-        # The pieces of a long text file after its first are not documents of their own.
-        result.documents += not (isinstance(item, Document) and item.offset)
+        if isinstance(item, RawRow):
+            item = parse_jsonl_row(item)
         if isinstance(item, InputError):
+            result.documents += 1
             result.failures.append(item)
             continue
+        if dates is not None and item.date not in dates:
+            # Counted once a document: the pieces of a long text after its first are not documents.
+            result.outside += not item.offset
+            continue
+        result.documents += not item.offset
         try:
-            result.mentions.extend(extract_document(parser, item, encoding))
+            mentions.extend(extract_document(parser, item, work.encoding))
         except DocumentError as error:
             result.failures.append(error)
         except InputError as error:
-            # Rebuilt as a DocumentError so that it pickles; the message stays the same.
-            reason = str(error)[len(error.path) + 2 :] if str(error).startswith(f"{error.path}: ") else str(error)
-            result.failures.append(DocumentError(error.path, reason))
+            result.failures.append(DocumentError(error.path, error.reason))
         except RecursionError:
             result.failures.append(DocumentError.of(item, "extraction failed: text too deeply nested"))
         except Exception as error:
             result.failures.append(DocumentError.of(item, f"extraction failed: {type(error).__name__}: {error}"))
+    result.count = len(mentions)
+    if work.encode:
+        from geo.records import ENCODERS
+
+        result.data = ENCODERS[work.encode](mentions)
+    else:
+        result.mentions = mentions
     return result
 
 
-def _worker_batch(key: str, batch: Batch, encoding: str) -> BatchResult:
-    return extract_batch(installed_parser(key), batch, encoding)
+def _worker_batch(source: ParserSource, batch: Batch, work: Work) -> BatchResult:
+    return extract_batch(install_parser(source), batch, work)
+
+
+def _dask_batch(key: str, batch: Batch, work: Work) -> BatchResult:
+    return extract_batch(installed_parser(key), batch, work)
 
 
 # -- engines -----------------------------------------------------------------------------------------
 class Engine(Protocol):
     """Runs :func:`extract_batch` over batches and yields the results in input order."""
 
-    def run(self, parser: Geoparser, batches: Iterable[Batch], encoding: str = "utf-8") -> Iterator[BatchResult]:
+    def run(self, parser: Geoparser | ParserSource, batches: Iterable[Batch], work: Work | str = "utf-8"
+            ) -> Iterator[BatchResult]:
         ...
+
+
+def _is_source(parser) -> bool:
+    return isinstance(parser, ParserState | CachedParser | ParserFile)
+
+
+def _work(work: Work | str) -> Work:
+    return Work(encoding=work) if isinstance(work, str) else work
 
 
 @dataclass
@@ -170,9 +336,12 @@ class InProcessEngine:
 
     workers: int = 1
 
-    def run(self, parser: Geoparser, batches: Iterable[Batch], encoding: str = "utf-8") -> Iterator[BatchResult]:
+    def run(self, parser: Geoparser | ParserSource, batches: Iterable[Batch], work: Work | str = "utf-8"
+            ) -> Iterator[BatchResult]:
+        work = _work(work)
+        parser = install_parser(parser) if _is_source(parser) else parser
         for batch in batches:
-            yield extract_batch(parser, batch, encoding)
+            yield extract_batch(parser, batch, work)
 
 
 def _ordered(submit, batches: Iterable[Batch], ahead: int) -> Iterator:
@@ -186,31 +355,110 @@ def _ordered(submit, batches: Iterable[Batch], ahead: int) -> Iterator:
         yield pending.popleft().result()
 
 
+@contextlib.contextmanager
+def _stop_signals_blocked():
+    """While a worker is started, SIGINT and SIGTERM wait: a stop that cut the parent's hand-over
+    of the worker's set-up would leave a worker dying with a traceback. The worker inherits the
+    mask through ``exec``: SIGINT stays blocked there for good (a Ctrl-C reaches the whole process
+    group; the parent ends the workers itself), SIGTERM is unblocked by :func:`_start_worker`."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 @dataclass
 class ProcessEngine:
     """A pool of ``workers`` local processes (default: every core), started with ``spawn`` so that
-    it is safe whatever threads this process runs; each builds the parser once, from the state sent
-    to its initializer."""
+    it is safe whatever threads this process runs; each builds the parser once, from the source
+    given to its initializer.
+
+    A run that ends early (an error, SIGINT or SIGTERM in the parent, the caller closing the
+    iterator) ends the workers at once rather than waiting for their batches; a worker that dies
+    (killed, out of memory) ends the run with one error.
+    """
 
     workers: int | None = None
 
-    def run(self, parser: Geoparser, batches: Iterable[Batch], encoding: str = "utf-8") -> Iterator[BatchResult]:
+    def run(self, parser: Geoparser | ParserSource, batches: Iterable[Batch], work: Work | str = "utf-8"
+            ) -> Iterator[BatchResult]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
+        work = _work(work)
         workers = self.workers or os.cpu_count() or 1
-        state = ParserState.of(parser)
+        release_large_buffers()
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=install_parser,
-            initargs=(state,),
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
-        try:
-            yield from _ordered(lambda batch: pool.submit(_worker_batch, state.key, batch, encoding),
-                                batches, workers * AHEAD_PER_WORKER)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+
+        def submit(*call):
+            with _stop_signals_blocked():
+                return pool.submit(*call)
+
+        with contextlib.ExitStack() as stack:
+            try:
+                for _ in range(workers):  # the workers start now, while the parser's source is found
+                    submit(_warm_up)
+                source = _pool_source(parser, stack)
+                yield from _ordered(lambda batch: submit(_worker_batch, source, batch, work), batches,
+                                    workers * AHEAD_PER_WORKER)
+            except BrokenProcessPool:
+                _end_workers(pool)
+                raise GeoError("a worker process died (killed, or out of memory?); nothing was written") from None
+            except BaseException:
+                _end_workers(pool)
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool_source(parser, stack: contextlib.ExitStack) -> ParserSource:
+    """What a batch names for its worker to build the parser from: the index cache file
+    (:class:`CachedParser`), or a parser given in Python written once to a private temporary file
+    (:class:`ParserFile`), never 20 MB of state with every batch. ``parser`` may also be something
+    with a ``source()`` method (:class:`geo.batch.ParserSpec`), asked only now."""
+    import tempfile
+
+    if hasattr(parser, "source"):
+        parser = parser.source()
+    if isinstance(parser, CachedParser | ParserFile):
+        return parser
+    state = parser if isinstance(parser, ParserState) else ParserState.of(parser)
+    folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="geo-parser-"))
+    path = Path(folder) / "parser.pickle"
+    path.write_bytes(state.data)
+    return ParserFile(state.key, str(path))
+
+
+def _end_workers(pool) -> None:
+    """Terminate the pool's processes and wait for them: none may outlive the run, holding the
+    caller's pipes open."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    # The thread feeding batches to the workers may be stuck writing a large batch into a pipe that
+    # no worker will read again; without this, shutting the pool down waits for it for ever (fixed
+    # inside concurrent.futures from Python 3.12).
+    with contextlib.suppress(Exception):
+        pool._call_queue.cancel_join_thread()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+    # A worker ended while sending a result leaves the pool's reading thread waiting for the rest
+    # of it; closing this process's own write end of that pipe (no worker holds one any more) gives
+    # it an end of file, and it shuts the pool down as broken.
+    with contextlib.suppress(Exception):
+        pool._result_queue._writer.close()
 
 
 class _ParserPlugin:
@@ -262,11 +510,13 @@ class DaskEngine:
     #: Extra ``LocalCluster`` arguments (tests pass ``threads_per_worker``, for example).
     cluster_options: dict = field(default_factory=dict)
 
-    def run(self, parser: Geoparser, batches: Iterable[Batch], encoding: str = "utf-8") -> Iterator[BatchResult]:
+    def run(self, parser: Geoparser | ParserSource, batches: Iterable[Batch], work: Work | str = "utf-8"
+            ) -> Iterator[BatchResult]:
+        work = _work(work)
         try:
             from distributed import Client, LocalCluster, WorkerPlugin
         except ImportError:
-            raise UsageError("--engine dask needs Dask: pip install 'geo-arabic-news[dask]'") from None
+            raise UsageError("--engine dask needs Dask: pip install -e '.[dask]' in the clone of geo") from None
 
         cluster = None
         if self.address:
@@ -281,13 +531,14 @@ class DaskEngine:
             options.update(self.cluster_options)
             cluster = LocalCluster(**options)
             client = Client(cluster)
-        state = ParserState.of(parser)
+        # The cluster's workers may not share this machine's disk: the parser goes to them as bytes.
+        state = ParserState.of(install_parser(parser) if _is_source(parser) else parser)
         plugin = _plugin_class(WorkerPlugin)(state)
         try:
             client.register_plugin(plugin, name=plugin.name)
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             yield from _ordered(
-                lambda batch: client.submit(_worker_batch, state.key, batch, encoding, pure=False),
+                lambda batch: client.submit(_dask_batch, state.key, batch, work, pure=False),
                 batches, workers * AHEAD_PER_WORKER,
             )
         finally:

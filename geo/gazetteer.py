@@ -12,7 +12,6 @@ import dataclasses
 import io
 import math
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -21,15 +20,19 @@ from pathlib import Path
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from geo.admin import EMPTY_CHAIN, AdminChain, admin_chains
 from geo.arabic import name_key
 from geo.clitics import key_forms
 from geo.coordinates import point_quality
-from geo.errors import EntryRefused, GazetteerError
+from geo.errors import EntryRefused, GazetteerError, OutputError
+from geo.facts import NO_FACTS, facts_of
 from geo.model import COLUMNS, FEATURES, Entry
 
 #: Columns a file must have; the others may be left out of a user's own file.
 REQUIRED_COLUMNS = ("id", "name_ar", "name_en", "feature", "lat", "lon", "parent", "country", "source")
 ENV_VARIABLE = "GEO_GAZETTEER"
+#: More digits than any real population (and than ``int()`` reads from text: 4,300) is a mistake.
+MAX_POPULATION_DIGITS = 12
 
 
 def bundled_directory() -> Path:
@@ -49,7 +52,9 @@ def bundled_files() -> list[Path]:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named directly, and the ``*.csv`` files of named directories, in a stable order."""
+    """Files named directly, and the ``*.csv`` files of named directories, in a stable order. A
+    folder that cannot be listed or holds no ``.csv`` file is a :class:`GazetteerError`: a user's
+    places silently missing would give silently wrong maps."""
     files: list[Path] = []
     for item in paths:
         path = Path(item)
@@ -58,7 +63,13 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
         except OSError:  # a name too long ...: read_file reports it on one line
             folder = False
         if folder:
-            files.extend(sorted(path.glob("*.csv")))
+            try:
+                found = sorted(path / name for name in os.listdir(path) if name.endswith(".csv"))
+            except OSError as error:
+                raise GazetteerError(f"cannot list folder: {error.strerror or error}", str(path)) from None
+            if not found:
+                raise GazetteerError("folder holds no .csv files", str(path))
+            files.extend(found)
         else:
             files.append(path)
     return files
@@ -114,7 +125,9 @@ def parse_row(row: dict[str, str], origin: str) -> Entry:
     population = None
     if population_text:
         if not population_text.isdigit():
-            raise GazetteerError(f"population {population_text!r} is not a whole number", origin)
+            raise GazetteerError(f"population {population_text[:20]!r} is not a whole number", origin)
+        if len(population_text) > MAX_POPULATION_DIGITS:
+            raise GazetteerError(f"population of {len(population_text)} digits is not a real population", origin)
         population = int(population_text)
     capital_text = text("capital")
     if capital_text not in ("", "0", "1"):
@@ -208,24 +221,20 @@ def render_file(entries: Iterable[Entry]) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a reader sees the old file or the new one, never a mix."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    """Replace ``path`` with ``text`` so that a reader sees the old file or the new one, never a mix
+    (:func:`geo.atomic.atomic_output`: a temporary file beside it, flushed, then renamed; a replaced
+    file keeps its mode, a new one gets what the umask gives any new file)."""
+    from geo.atomic import atomic_output
+
+    with atomic_output(path) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="")
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting and restoring it: POSIX offers no way to only read it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class Gazetteer(Geocoder):
@@ -237,6 +246,11 @@ class Gazetteer(Geocoder):
         self._entries: dict[str, Entry] = {}
         self._by_key: dict[str, list[str]] = defaultdict(list)
         self._children: dict[str, list[str]] = defaultdict(list)
+        #: (id, the user's origin, the bundled origin) of each bundled entry a user's file replaced.
+        self.overrides: list[tuple[str, str, str]] = []
+        #: Admin chains (entries with one), and each looked-up entry's output facts: see geo.facts.
+        self._chains: dict[str, AdminChain] | None = None
+        self._facts: dict[str, tuple] = {}
         for entry in entries:
             self._insert(entry)
 
@@ -251,24 +265,33 @@ class Gazetteer(Geocoder):
     ) -> Gazetteer:
         """The bundled files, then the user's files (``GEO_GAZETTEER``, then ``paths``).
 
-        A file that cannot be read, a row that breaks a field rule, or one id in two places stops the
-        load with a :class:`GazetteerError` naming ``file:line``: a half-loaded gazetteer would give
-        silently wrong maps.
+        A user's entry with the id of a bundled one replaces it (their coordinates, names or parent
+        win; :attr:`overrides` lists each, for ``--verbose`` to report). A file that cannot be read, a
+        row that breaks a field rule, or one id twice among the bundled files or twice among the
+        user's stops the load with a :class:`GazetteerError` naming ``file:line``: a half-loaded
+        gazetteer would give silently wrong maps.
         """
-        files = (bundled_files() if bundled else []) + (user_files_from_environment() if environment else [])
-        files += expand_paths(paths)
-        entries: list[Entry] = []
-        seen: dict[str, str] = {}
-        for path in files:
+        own = bundled_files() if bundled else []
+        users = (user_files_from_environment() if environment else []) + expand_paths(paths)
+        entries: dict[str, Entry] = {}
+        users_ids: set[str] = set()
+        overrides: list[tuple[str, str, str]] = []
+        for index, path in enumerate([*own, *users]):
+            from_user = index >= len(own)
             file_entries, problems = read_file(path)
             if problems:
                 raise GazetteerError(problems[0].message, f"{problems[0].file}:{problems[0].line}")
             for entry in file_entries:
-                if entry.id in seen:
-                    raise GazetteerError(f"id {entry.id!r} is already used at {seen[entry.id]}", entry.origin)
-                seen[entry.id] = entry.origin
-                entries.append(entry)
-        gazetteer = cls(entries, files)
+                first = entries.get(entry.id)
+                if first is not None and not (from_user and entry.id not in users_ids):
+                    raise GazetteerError(f"id {entry.id!r} is already used at {first.origin}", entry.origin)
+                if first is not None:
+                    overrides.append((entry.id, entry.origin, first.origin))
+                if from_user:
+                    users_ids.add(entry.id)
+                entries[entry.id] = entry
+        gazetteer = cls(entries.values(), [*own, *users])
+        gazetteer.overrides = overrides
         from geo.checks import cycles
 
         for entry, message in cycles(gazetteer)[:1]:
@@ -284,6 +307,8 @@ class Gazetteer(Geocoder):
             "entries": [dataclasses.astuple(entry) for entry in self._entries.values()],
             "by_key": dict(self._by_key),
             "children": dict(self._children),
+            "chains": {place_id: chain.as_tuple() for place_id, chain in self.admin_chains().items()},
+            "overrides": list(self.overrides),
         }
 
     @classmethod
@@ -292,6 +317,8 @@ class Gazetteer(Geocoder):
         gazetteer._entries = {values[0]: Entry(*values) for values in state["entries"]}
         gazetteer._by_key = defaultdict(list, state["by_key"])
         gazetteer._children = defaultdict(list, state["children"])
+        gazetteer._chains = {place_id: AdminChain(*values) for place_id, values in state["chains"].items()}
+        gazetteer.overrides = [tuple(item) for item in state["overrides"]]
         return gazetteer
 
     def insert(self, entry: Entry, english: bool = True) -> None:
@@ -303,6 +330,8 @@ class Gazetteer(Geocoder):
 
     def _insert(self, entry: Entry, english: bool = True) -> None:
         self._entries[entry.id] = entry
+        self._chains = None
+        self._facts.clear()
         names = entry.names if english else (entry.name_ar, *entry.variants_ar)
         for name in names:
             key = name_key(name)
@@ -353,6 +382,30 @@ class Gazetteer(Geocoder):
             if entry is not None:
                 chain.append(entry)
         return chain
+
+    def admin_chains(self) -> dict[str, AdminChain]:
+        """Entry id -> OCHA admin chain, for every entry that has one (see :mod:`geo.admin`); worked
+        out once, and kept in the compiled index's cache."""
+        if self._chains is None:
+            self._chains = admin_chains(self._entries.values(), self._entries)
+        return self._chains
+
+    def admin_chain(self, place_id: str) -> AdminChain:
+        return self.admin_chains().get(place_id, EMPTY_CHAIN)
+
+    def all_facts(self) -> dict[str, tuple]:
+        """:meth:`facts` of every entry, for the pipeline to look up without a call per mention."""
+        return {place_id: self.facts(place_id) for place_id in self._entries}
+
+    def facts(self, place_id: str) -> tuple:
+        """What a mention of ``place_id`` reports beyond the entry (:data:`geo.facts.Facts`)."""
+        found = self._facts.get(place_id)
+        if found is None:
+            entry = self._entries.get(place_id)
+            if entry is None:
+                return NO_FACTS
+            found = self._facts[place_id] = facts_of(entry, self.admin_chain(place_id))
+        return found
 
     def lookup(self, name: str) -> list[Entry]:
         """Entries for any spelling of ``name``: Arabic or English, with or without clitics and
@@ -428,8 +481,13 @@ class Gazetteer(Geocoder):
             )
             entry = replace(entry, coord_method=method, uncertainty_km=uncertainty)
         target = Path(file) if file else self.default_file_for(entry.parent)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(target.parent / ".gazetteer.lock"), timeout=60):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(target.parent / ".gazetteer.lock"), timeout=60)
+            lock.acquire()
+        except OSError as error:
+            raise EntryRefused(f"cannot write: {error.strerror or error}; nothing was added", str(target)) from None
+        try:
             current: list[Entry] = []
             if target.exists():
                 current, problems = read_file(target)
@@ -440,6 +498,10 @@ class Gazetteer(Geocoder):
                     self._insert(existing)
             check_new_entry(entry, self)
             write_atomically(target, render_file([*current, replace(entry, origin="")]))
+        except OutputError as error:
+            raise EntryRefused(f"{error.reason.split(';')[0]}; nothing was added", str(target)) from None
+        finally:
+            lock.release()
         self._insert(replace(entry, origin=f"{target}:0"))
         return target
 

@@ -231,12 +231,37 @@ class Lexicon:
     #: Folded word -> its :data:`CONTEXT_KINDS` flags (every kind of context_words.csv but trigger and
     #: locative).
     kinds: dict[str, int] = field(default_factory=dict)
+    #: Words that join the items of a list of places without ending it (و، أو، ثم، أيضاً، كذلك،
+    #: خصوصاً: الصالحين أيضاً، والمرجة); kind ``joiner``.
+    joiners: frozenset[str] = frozenset()
+    #: Plural and dual place-type words that head a list (أحياء، قرى، بلدات، محاور، جبهتي) -> the
+    #: features of its items: the trigger carries along the list; kind ``plural``.
+    plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words of an appositive or relative phrase that links a name to its container (أحد، الواقعة،
+    #: التابعة، وهي: الخالدية، أحد أحياء مدينة حمص); kind ``relative``.
+    relatives: frozenset[str] = frozenset()
+    #: Words of kinship before a personal name (ابن، بن، أبو، أم; kind ``person``), words for a sports
+    #: team (منتخب، نادي; kind ``team``) and heads of organisation and outlet names (منصة، ميليشيات،
+    #: وكالة; kind ``organisation``), with every proclitic in front: the name after one is a person's,
+    #: a team's or part of a name (جامع ابن طولون is no mosque in Toulon, منصة موسكو no place).
+    non_place_heads: frozenset[str] = frozenset()
+    #: Words that end an outlet's name after a place name (برس، اليوم، الإعلامي: شهبا برس، حلب
+    #: اليوم; kind ``outlet``) ...
+    outlet_tails: frozenset[str] = frozenset()
+    #: ... when a word of attribution stands before it (بحسب، وفق، مراسل، أوردته; kind ``attribution``).
+    attributions: frozenset[str] = frozenset()
+    #: Words for a street or square (شارع، جادة; kind ``street``), with every proclitic: a place
+    #: named after one is the street, which lies elsewhere (شارع فلسطين in Tell Tamer).
+    streets: frozenset[str] = frozenset()
     #: Folded relative adjective of a country, with and without the article, masculine and feminine
     #: (الليبيه، ليبي) -> its country code (``nationality_adjectives.csv``): طرابلس الليبية is Libya's.
     adjective_countries: dict[str, str] = field(default_factory=dict)
     not_places: list[str] = field(default_factory=list)
     #: Folded names that are also common words: reported only with evidence (see ambiguous_names.txt).
     ambiguous: frozenset[str] = frozenset()
+    #: Folded one-word names of the world layer that are frequent Arabic words
+    #: (``frequent_world_names.txt``): a name only the world layer has is then treated as ambiguous.
+    frequent_world: frozenset[str] = frozenset()
     _exact: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
     _raw: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
     _prefix: dict[str, list[Cue]] = field(default_factory=dict, repr=False)
@@ -302,6 +327,13 @@ class Lexicon:
         triggers: dict[str, tuple[str, ...]] = {}
         locatives: set[str] = set()
         kinds: dict[str, int] = {}
+        joiners: set[str] = set()
+        relatives: set[str] = set()
+        plurals: dict[str, tuple[str, ...]] = {}
+        heads: set[str] = set()
+        outlets: set[str] = set()
+        attributions: set[str] = set()
+        streets: set[str] = set()
         for path in [DATA / "context_words.csv", *_extra("GEO_CONTEXT_WORDS"), *context_files]:
             for line, row in _rows(path, ("kind", "word")):
                 word = name_key(row["word"] or "")
@@ -314,9 +346,24 @@ class Lexicon:
                     locatives.add(word)
                 elif kind in CONTEXT_KINDS:
                     kinds[word] = kinds.get(word, 0) | CONTEXT_KINDS[kind]
+                elif kind == "joiner":
+                    joiners.add(word)
+                elif kind == "relative":
+                    relatives.add(word)
+                elif kind in ("person", "team", "organisation"):
+                    heads.update(clitic + word for clitic in PROCLITICS)
+                elif kind == "outlet":
+                    outlets.add(word)
+                elif kind == "street":
+                    streets.update(clitic + word for clitic in PROCLITICS)
+                elif kind == "attribution":
+                    attributions.update(clitic + word for clitic in PROCLITICS)
+                elif kind == "plural":
+                    plurals[word] = tuple(f for f in (row.get("features") or "").split("|") if f)
                 else:
                     raise GeoError(
-                        f"{path}:{line}: kind {kind!r} must be trigger, locative or one of {', '.join(CONTEXT_KINDS)}"
+                        f"{path}:{line}: kind {kind!r} must be trigger, locative, joiner, relative, plural, person, "
+                        f"team, organisation, outlet, attribution, street or one of {', '.join(CONTEXT_KINDS)}"
                     )
         lexicon.triggers = triggers
         lexicon.locatives = frozenset(locatives)
@@ -324,6 +371,13 @@ class Lexicon:
         lexicon.topics = frozenset(w for w, f in kinds.items() if f & TOPIC_WORD)
         lexicon.partners = frozenset(w for w, f in kinds.items() if f & PARTNER_WORD)
         lexicon.situations = frozenset(w for w, f in kinds.items() if f & SITUATION_WORD)
+        lexicon.joiners = frozenset(joiners)
+        lexicon.relatives = frozenset(relatives)
+        lexicon.plurals = plurals
+        lexicon.non_place_heads = frozenset(heads)
+        lexicon.outlet_tails = frozenset(outlets)
+        lexicon.attributions = frozenset(attributions)
+        lexicon.streets = frozenset(streets)
         for path in [DATA / "nationality_adjectives.csv", *_extra("GEO_ADJECTIVES")]:
             for line, row in _rows(path, ("country", "adjective")):
                 country = (row.get("country") or "").strip().upper()
@@ -340,6 +394,9 @@ class Lexicon:
         for path in [DATA / "ambiguous_names.txt", *_extra("GEO_AMBIGUOUS")]:
             ambiguous.update(name_key(phrase) for phrase in _phrases(path))
         lexicon.ambiguous = frozenset(ambiguous)
+        lexicon.frequent_world = frozenset(
+            name_key(line.split("\t", 1)[0]) for line in _phrases(DATA / "frequent_world_names.txt")
+        )
         return lexicon
 
     def __getstate__(self) -> dict:
@@ -373,6 +430,21 @@ class Lexicon:
     def is_situation(self, token: str) -> bool:
         """الوضع، الأزمة: a place after it and في is what talks are about, not where they are held."""
         return any(form in self.situations for form in word_forms(token))
+
+    def is_joiner(self, token: str) -> bool:
+        """و، أو، ثم، أيضاً، كذلك ...: a word inside a list of places that does not end it."""
+        return token in self.joiners or (len(token) > 2 and token[0] == "و" and token[1:] in self.joiners)
+
+    def is_relative(self, token: str) -> bool:
+        """أحد، الواقعة، التابعة، وهي ...: a word of a phrase that places the name before it."""
+        return any(form in self.relatives for form in word_forms(token))
+
+    def plural_features(self, token: str) -> tuple[str, ...]:
+        """The features of the items of a list headed by ``token`` (أحياء -> neighbourhood ...), or ()."""
+        for form in word_forms(token):
+            if form in self.plurals:
+                return self.plurals[form]
+        return ()
 
     def names_settlement(self, token: str) -> bool:
         """A word that announces the name of a settlement or quarter (قرية، بلدة، حي، مدينة): the word
@@ -534,7 +606,9 @@ class Lexicon:
         token = tokens[index]
         span = self._spans.get(token)
         if span is None:
-            span = self._spans[token] = max(len(cue.words) for cue in self._first_word_cues(token))
+            span = self._spans[token] = max((len(cue.words) for cue in self._first_word_cues(token)), default=0)
+        if not span:
+            return None
         key = tuple(tokens[index : index + span])
         found = self._phrases.get(key, UNKNOWN)
         if found is UNKNOWN:

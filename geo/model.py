@@ -178,7 +178,9 @@ class Mention:
         Built field by field: ``dataclasses.asdict`` deep-copies and costs as much as finding the
         mention did, which made writing the output the bottleneck of a many-core run.
         """
-        return {name: getattr(self, name) for name in _RECORD_FIELDS}
+        from geo.coordinates import reported
+
+        return reported({name: getattr(self, name) for name in _RECORD_FIELDS})
 
     @property
     def sentence_end(self) -> int:

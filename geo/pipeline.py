@@ -2,23 +2,22 @@
 
 :class:`Geoparser` holds what is built once (gazetteer, word lists, automaton); :func:`extract` uses a
 shared default one. Files are read in chunks of whole lines, so a 50 MB file runs in bounded memory;
-resolution context (rule 5 of :mod:`geo.resolve`) is then per chunk of about a megabyte.
+resolution context (rule 5 of :mod:`geo.resolve`) is then per chunk (:data:`geo.corpus.CHUNK_CHARS`).
 """
 
 from __future__ import annotations
 
-import codecs
 import math
 import os
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from geo.arabic import char_table, normalise, positions_of
+from geo.corpus import read_chunks
 from geo.discover import approximate_resolution, discover
-from geo.errors import InputError, UsageError
+from geo.facts import NO_FACTS
 from geo.gazetteer import Gazetteer
 from geo.lexicon import Lexicon
 from geo.model import Mention
@@ -33,7 +32,6 @@ _SENTENCE_TABLE = char_table(SENTENCE_END)
 SENTENCE_CONTEXT = 160
 #: Marks where a long sentence was cut for a popup.
 ELLIPSIS = "…"
-CHUNK_CHARS = 1 << 20
 
 
 @dataclass
@@ -50,6 +48,8 @@ class Geoparser:
         if self.index is None:
             self.index = PlaceIndex.build(self.gazetteer, self.lexicon.not_places)
         self.resolver = Resolver(self.gazetteer, self.lexicon)
+        #: Per entry, what its mentions report beyond it (geo.facts), worked out once.
+        self.facts = self.gazetteer.all_facts()
 
     @classmethod
     def load(
@@ -74,7 +74,8 @@ class Geoparser:
         norm = normalise(text, boundaries=True)
         scan = scan_text(norm)
         matches = self.index.find(norm, scan)
-        resolutions = self.resolver.resolve(matches, norm.text, scan) if matches else []
+        source = text if norm.offsets is not None else None
+        resolutions = self.resolver.resolve(matches, norm.text, scan, source) if matches else []
         if None in resolutions:
             kept = [i for i, r in enumerate(resolutions) if r is not None]
             matches = [matches[i] for i in kept]
@@ -94,6 +95,7 @@ class Geoparser:
         sentences = _SentenceFinder(text)
         mentions = []
         append = mentions.append
+        facts = self.facts
         for match, resolution, role in zip(matches, resolutions, roles, strict=True):
             entry = resolution.entry
             start, end = match.start, match.end
@@ -106,14 +108,21 @@ class Geoparser:
                 placed = not math.isnan(entry.lat)
                 lat, lon = (entry.lat, entry.lon) if placed else (None, None)
                 name_ar, status, container = surface, "unresolved", entry.parent
+            # Per entry, not per text (geo.facts): for a name placed at its container, the container's.
+            uncertainty, near, least_precision, a1, a1p, a2, a2p, a3, a3p = facts.get(entry.id or container, NO_FACTS)
+            if resolution.near:
+                uncertainty = near
+            precision = resolution.precision
+            if precision < least_precision:
+                precision = least_precision
             # Positional, in Mention's field order: with 22 keywords, building a Mention cost more
             # than finding, resolving and classifying it.
             append(
                 Mention(
                     start + offset, end + offset, surface, entry.id, name_ar, entry.name_en, entry.feature,
-                    lat, lon, entry.country, role.role, role.cue, resolution.confidence, resolution.precision,
+                    lat, lon, entry.country, role.role, role.cue, resolution.confidence, precision,
                     reason, status, doc, sentence, sentence_start, match.clitic, match.ids, container,
-                    "", "", "", "", role.event,
+                    "", "", "", "", role.event, uncertainty, a1, a1p, a2, a2p, a3, a3p,
                 )
             )  # fmt: skip
         return mentions
@@ -138,89 +147,6 @@ class Geoparser:
     def extract_file(self, path: str | os.PathLike, doc: str | None = None, encoding: str = "utf-8") -> list[Mention]:
         """Every mention of one text file; :class:`InputError` (naming the file) when it cannot be read."""
         return list(self.iter_file(path, doc, encoding))
-
-
-def read_chunks(
-    path: str | os.PathLike, encoding: str = "utf-8", name: str | None = None, size: int = CHUNK_CHARS
-) -> Iterator[tuple[int, str]]:
-    """(offset, text) chunks of whole lines, about ``size`` characters each; ``-`` reads stdin."""
-    import sys
-
-    name = name or str(path)
-    try:
-        codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
-    except LookupError:
-        raise UsageError(f"--encoding {encoding}: unknown text encoding (try utf-8, cp1256, utf-16)") from None
-    if str(path) == "-":
-        stream = sys.stdin.buffer
-        close = False
-    else:
-        try:
-            if Path(path).is_dir():
-                raise InputError(name, "is a directory, not a text file")
-            stream = open(path, "rb")  # noqa: SIM115 - closed below, also on error
-        except FileNotFoundError:
-            raise InputError(name, "no such file") from None
-        except PermissionError:
-            raise InputError(name, "permission denied") from None
-        except OSError as error:
-            raise InputError(name, f"cannot read: {error.strerror or error}") from None
-        close = True
-    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-    consumed = 0
-    offset = 0
-    pending = ""
-    try:
-        while True:
-            try:
-                block = stream.read(1 << 16)
-            except OSError as error:
-                raise InputError(name, f"cannot read: {error.strerror or error}") from None
-            if consumed == 0 and codec.startswith("utf-8"):
-                _refuse_other_unicode(block, name)
-            if b"\x00" in block and codec.startswith("utf-8"):
-                raise InputError(name, "binary file (NUL bytes); not a text article")
-            try:
-                text = decoder.decode(block, final=not block)
-            except UnicodeDecodeError as error:
-                where = consumed + error.start
-                hint = "; if it is Windows Arabic, try --encoding cp1256" if codec.startswith("utf-8") else ""
-                raise InputError(name, f"not {encoding} text (bad byte at offset {where}){hint}") from None
-            consumed += len(block)
-            pending += text
-            if not block or len(pending) >= size:
-                cut = len(pending)
-                if block:
-                    # Cut after the last line break (else the last space) so no word is split.
-                    cut = pending.rfind("\n", 0, size) + 1 or pending.rfind(" ", 0, size) + 1 or len(pending)
-                chunk, pending = pending[:cut], pending[cut:]
-                if chunk:
-                    yield offset, chunk
-                    offset += len(chunk)
-            if not block:
-                if pending:
-                    yield offset, pending
-                return
-    finally:
-        if close:
-            stream.close()
-
-
-#: Byte order marks of the Unicode encodings a UTF-8 reader would otherwise call binary (UTF-32 first:
-#: its little-endian mark starts with UTF-16's).
-_OTHER_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _refuse_other_unicode(first_block: bytes, name: str) -> None:
-    """A file that starts with a UTF-16 or UTF-32 byte order mark is text, just not UTF-8: say so."""
-    for bom, encoding in _OTHER_BOMS:
-        if first_block.startswith(bom):
-            raise InputError(name, f"looks like {encoding.upper()} text (byte order mark); try --encoding {encoding}")
 
 
 class _SentenceFinder:

@@ -35,6 +35,10 @@ class IndexKey(NamedTuple):
     ids: tuple[str, ...]
     #: A phrase that is not a place (an organisation ...): it hides any place name inside it.
     blocked: bool = False
+    #: A direction word glued to the first letters of a name (جنوبد in جنوبدمشق): ``length`` is then
+    #: the number of those letters, and the rest of the word is looked up as a name. A glue key is
+    #: ``blocked`` too, so that the common path never takes it for a name.
+    glue: bool = False
 
 
 @dataclass(slots=True)
@@ -81,13 +85,22 @@ class PlaceIndex:
                 merged = tuple(dict.fromkeys((*current.ids, *slot.ids)))
                 slots[text] = current._replace(ids=merged, blocked=current.blocked or slot.blocked)
 
-        for key, key_ids in gazetteer.names().items():
+        names = gazetteer.names()
+        for key, key_ids in names.items():
             if len(key) < 2:
                 continue
             ids = tuple(key_ids)
             world_only = all(i.startswith(WORLD_PREFIX) for i in ids)
             for clitic in _clitics_for(key, world_only):
                 put(" " + clitic + key, IndexKey(len(key), clitic, ids))
+            if not world_only and not key.isascii():
+                # Spellings of a curated name that reports use: a lost space (الولاياتالمتحده،
+                # معرتحرمه), an alef after a final waw (مساكن هنانوا), a number between slashes
+                # (مشروع /3000/ شقه).
+                for variant in _variant_forms(key):
+                    if variant not in names:
+                        for clitic in VARIANT_CLITICS:
+                            put(" " + clitic + variant, IndexKey(len(variant), clitic, ids))
             lam = lam_form(key)
             if lam:
                 for clitic in LAM_PROCLITICS:
@@ -102,6 +115,10 @@ class PlaceIndex:
             if lam:
                 for clitic in LAM_PROCLITICS:
                     slots[" " + clitic + lam] = IndexKey(len(lam), clitic, (), True)
+        for word in GLUE_WORDS:
+            for clitic in VARIANT_CLITICS:
+                for tail in GLUE_TAILS:
+                    slots.setdefault(" " + clitic + word + tail, IndexKey(len(tail), clitic, (), True, True))
         automaton = ahocorasick.Automaton()
         keys: list[IndexKey] = []
         for text, slot in slots.items():
@@ -135,25 +152,53 @@ class PlaceIndex:
         # With nothing dropped by folding (no diacritics, tatweel or controls: most news text), folded
         # and source offsets are the same and no span needs mapping.
         span = None if norm.offsets is None else norm.span
+        source = norm.source
         found: list[Match] = []
         append = found.append
         for last, index in automaton.iter_long(padded):
-            length, clitic, ids, blocked = keys[index]
+            length, clitic, ids, blocked, glue = keys[index]
             if padded[last + 1] != " ":
-                # The longest key runs into a longer word (حلب الجديدهX): fall back to the longest
-                # shorter key that ends at a word boundary inside it.
-                slot, last = _shorter_key(automaton, keys, padded, last - len(clitic) - length, last)
-                if slot is None:
-                    continue
-                length, clitic, ids, blocked = slot
+                # The common case (a name, then a space) never comes here: a glue key always runs into
+                # the rest of its word, and other keys only when the text does.
+                if glue:
+                    # A direction word with a name glued to it (جنوبدمشق، الشرقيهلدمشق): the name is
+                    # the rest of the word, with its clitic.
+                    slot, last = _whole_word_key(automaton, keys, padded, last - length + 1)
+                    if slot is None:
+                        continue
+                    length, clitic, ids, blocked, glue = slot
+                elif padded[last + 1].isdigit():
+                    pass  # a name and a number glued (جنيف٢): the conference is still in Geneva
+                elif padded[last + 1] in GLUED_CLITICS and (
+                    second := _glued_second_name(automaton, keys, padded, last + 1, ids)
+                ):
+                    # Two names with a lost space (روسياوايران): both are names.
+                    start = last - length
+                    append(Match(start, last, *(span(start, last) if span else (start, last)), ids, clitic))
+                    length, clitic, ids, blocked, glue = second[0]
+                    last = second[1]
+                else:
+                    # The longest key runs into a longer word (حلب الجديدهX): fall back to the longest
+                    # shorter key that ends at a word boundary inside it.
+                    slot, last = _shorter_key(automaton, keys, padded, last - len(clitic) - length, last)
+                    if slot is None:
+                        continue
+                    length, clitic, ids, blocked, glue = slot
             if blocked:
-                continue
+                continue  # a phrase that is not a place (glue keys are blocked too)
             # ``last`` is the index in ``scan`` just past the name.
             start = last - length
             if span is None:
                 append(Match(start, last, start, last, ids, clitic))
             else:
                 append(Match(start, last, *span(start, last), ids, clitic))
+        if span is not None and any(mark in source for mark in TANWEEN):
+            # بنوداً: a word with nunation is an indefinite noun or an adverb; a name only the world
+            # layer has is not taken from it (a curated name in fully vowelled text still is).
+            found = [m for m in found if source[m.end - 1] not in TANWEEN or not _world_only(m.ids)]
+        if "#" in norm.text:
+            folded = norm.text
+            found = [m for m in found if not _inside_a_longer_hashtag(folded, m.norm_start - len(m.clitic), m.norm_end)]
         return found
 
 
@@ -192,6 +237,71 @@ def _clitics_for(key: str, world_only: bool) -> tuple[str, ...]:
     return tuple(PROCLITICS)
 
 
+def _world_only(ids: tuple[str, ...]) -> bool:
+    return bool(ids) and all(i.startswith(WORLD_PREFIX) for i in ids)
+
+
+def _inside_a_longer_hashtag(folded: str, start: int, end: int) -> bool:
+    """The name is one part of a compound hashtag (#سيول_الكويت: floods in Kuwait, a topic); a
+    hashtag that is the name alone (#تل_تمر) is a mention."""
+    tag_start = start
+    while tag_start > 0 and not folded[tag_start - 1].isspace():
+        tag_start -= 1
+    if folded[tag_start : tag_start + 1] != "#":
+        return False
+    tag_end = end
+    while tag_end < len(folded) and (folded[tag_end].isalnum() or folded[tag_end] == "_"):
+        tag_end += 1
+    return tag_start + 1 != start or tag_end != end
+
+
+def _variant_forms(key: str) -> list[str]:
+    """Other spellings of a folded name: with one space lost or all of them (الولاياتالمتحده; a
+    teh marbuta written open when the words join: معرتحرمه), with an alef after a final waw
+    (هنانوا), and with a number set off by slashes (مشروع /3000/ شقه reads "مشروع  3000  شقه")."""
+    words = key.split(" ")
+    forms: set[str] = set()
+    if len(words) > 1:
+        forms.add("".join(words))
+        for i in range(1, len(words)):
+            first = words[i - 1]
+            for joined_first in {first, first[:-1] + "ت" if first.endswith("ه") else first}:
+                forms.add(" ".join([*words[: i - 1], joined_first + words[i], *words[i + 1 :]]))
+    if key.endswith("و") and len(words[-1]) > 3:
+        forms.add(key + "ا")
+    if any(word.isdigit() for word in words):
+        forms.add(" ".join(f" {word} " if word.isdigit() else word for word in words))
+    forms.discard(key)
+    return sorted(forms)
+
+
+def _whole_word_key(automaton, keys, padded: str, start: int):
+    """The key of a name (with its clitic) that is the whole word from ``start`` in ``padded`` to the
+    next space, and the index of its last character; (None, start) when there is none."""
+    end = padded.find(" ", start)
+    if end == -1:
+        end = len(padded) - 1  # the end-of-text mark
+    index = automaton.get(" " + padded[start:end], None)
+    if index is None:
+        return None, start
+    slot = keys[index]
+    if not slot[2] or slot[3] or slot[4]:
+        return None, start  # not a place, a blocked phrase, or another glue key
+    return slot, end - 1
+
+
+def _glued_second_name(automaton, keys, padded: str, start: int, first_ids: tuple[str, ...]):
+    """After a curated name, و/ب/ل and a second curated name glued to it (روسياوايران): the second
+    name's key and last index; ``None`` otherwise. Names only the world layer has are left out: a
+    short GeoNames name at the end of an ordinary word would be found everywhere."""
+    if all(i.startswith(WORLD_PREFIX) for i in first_ids):
+        return None
+    slot, last = _whole_word_key(automaton, keys, padded, start)
+    if slot is None or not slot[1] or all(i.startswith(WORLD_PREFIX) for i in slot[2]):
+        return None
+    return slot, last
+
+
 def _shorter_key(automaton, keys, padded: str, key_start: int, last: int):
     """The longest key that starts at ``key_start`` and ends before ``last`` at a word boundary."""
     position = padded.rfind(" ", key_start + 1, last + 1)
@@ -202,6 +312,24 @@ def _shorter_key(automaton, keys, padded: str, key_start: int, last: int):
         position = padded.rfind(" ", key_start + 1, position)
     return None, last
 
+
+#: Direction and position words that reports glue to the name after them (وجنوبدمشق، جنوبصنعاء،
+#: الاطراف الشرقيهلدمشق), folded.
+GLUE_WORDS = (
+    "جنوب", "شمال", "شرق", "غرب", "وسط", "الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "اطراف", "ريف",
+    "ضواحي", "محيط",
+)  # fmt: skip
+#: What may follow a glue word and begin a name: the article, or any letter but those that make the
+#: word an adjective or adverb (جنوبي، جنوبا، جنوبه) or a plural.
+GLUE_TAILS = ("ال", *"بتثجحخدذرزسشصضطظعغفقكلمنو")
+#: The clitics a misspelt or glued form is indexed with (the rarer ك and ف are left out: every key
+#: costs memory and index size, and these forms are rare already).
+VARIANT_CLITICS = ("", "و", "ب", "ل", "وب", "ول")
+#: Clitics that may join a second name to a first with the space lost (روسياوايران، الشرقيهلدمشق).
+GLUED_CLITICS = frozenset("وبل")
+
+#: The marks of nunation (tanween): a word that carries one is an indefinite noun or an adverb.
+TANWEEN = frozenset("\u064b\u064c\u064d")
 
 #: Appended to the scanned text; no key holds it (keys are word characters and spaces).
 END_OF_TEXT = "\x01"

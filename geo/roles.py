@@ -231,7 +231,12 @@ def _clause(
     end = breaks[k] if k < total else len(masked)
     words = masked[start:end].split()
     glue: list[tuple[int, int]] = []
-    if k and marks[k - 1] is not HARD_BREAK:
+    if (
+        k
+        and marks[k - 1] is not HARD_BREAK
+        and not (index and matches[index - 1].norm_start > (breaks[k - 2] if k >= 2 else -1))
+    ):
+        # (When the segment before holds a name, its clause did not take this one in: no going back.)
         kind = _segment_kind(words, lexicon)[0]
         back = k
         while kind != PLAIN and back and k - back < BACK_SEGMENTS and marks[back - 1] is not HARD_BREAK:
@@ -299,7 +304,7 @@ def _segment_kind(words: list[str], lexicon: Lexicon) -> tuple[int, int]:
     context_of = lexicon.context_of
     flags = context_of(word)
     if not flags & (LIST_WORD | PLACE_WORD):
-        if not flags and _unknown_lead(words, lexicon):
+        if not flags and (len(words) == 1 or word[0] == "و") and _unknown_lead(words, lexicon):
             return _segment_after_lead(words, lexicon)
         return PLAIN, 0  # the common case: a clause that opens with a verb or a noun
     others = 0
@@ -469,7 +474,7 @@ def _decide_clause(
     for head, last in lists:
         cue, cue_position = _list_cue(
             words, cues, cue_positions, positions[head], positions[last], 0, length, matches[index + head],
-            entries[index + head], flags, scoped,
+            entries[index + head], flags, scoped, present,
         )  # fmt: skip
         if cue is None:
             decision = OTHER
@@ -650,6 +655,7 @@ def _list_cue(
     entry: Entry,
     flags: list[int],
     scoped: dict[int, int],
+    present: int,
 ) -> tuple[Cue | None, int]:
     """The cue of a list of names from word ``first`` to word ``last`` (``match`` and ``entry`` are its
     first name's): a cue of scope ``next`` right before it (عملية أستانا: not a country, whose
@@ -690,6 +696,7 @@ def _list_cue(
     if (
         before is not None
         and before.role == "diplomatic"
+        and present & SIGHT_WORD
         and any(flags[i] & SIGHT_WORD for i in range(before_at, first))
     ):
         before = None  # زار الوفد جامع ابن طولون في القاهرة: a mosque visited, not talks held in Cairo

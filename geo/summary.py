@@ -41,8 +41,12 @@ class PlaceSummary:
     examples: list[Example] = field(default_factory=list)
     #: True when the place is only approximately known (an unresolved name placed at its container).
     approximate: bool = False
+    #: How far (km) the place may lie from the point (:attr:`geo.model.Mention.uncertainty_km`).
+    uncertainty_km: float | None = None
     #: (day ``YYYY-MM-DD``, role) -> mentions, for dated documents: what the map's time slider shows.
     by_date: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: The largest ``uncertainty_km`` of its mentions (None when no mention gives one).
+    uncertainty_km: float | None = None
 
     @property
     def count(self) -> int:
@@ -55,26 +59,42 @@ def place_key(mention: Mention) -> str:
     return mention.place_id or f"approx:{mention.container}:{name_key(mention.surface)}"
 
 
-def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
-    """One :class:`PlaceSummary` per place, most mentioned first. Mentions without coordinates are
-    left out (they cannot be drawn); a name the gazetteer lacks but placed at its container is one
-    place per (container, name), marked ``approximate``, with an id starting ``approx:``.
+class MentionTally:
+    """What a map needs from mentions, gathered one mention at a time: the places (as
+    :func:`summarise` gives them), each document's title, link and date, the publishers, and the
+    mentions per administrative unit of ``unit_level``. Memory grows with places and documents, not
+    with mentions, so ``geo map`` can stream a corpus of any size through it."""
 
-    A place's examples (what its popup quotes) are one sentence per document first, then further
-    sentences while there is room, in reading order: a place named eight times in its first report
-    would otherwise quote only that report, however many others name it.
-    """
-    places: dict[str, PlaceSummary] = {}
-    # Per place: (sequence, example) of each document's first mention, and of later mentions.
-    firsts: dict[str, list[tuple[int, Example]]] = {}
-    extras: dict[str, list[tuple[int, Example]]] = {}
-    for sequence, mention in enumerate(mentions):
+    def __init__(self, unit_level: str | None = None) -> None:
+        self.unit_level = unit_level
+        self.count = 0
+        self._places: dict[str, PlaceSummary] = {}
+        # Per place: (sequence, example) of each document's first mention, and of later mentions.
+        self._firsts: dict[str, list[tuple[int, Example]]] = {}
+        self._extras: dict[str, list[tuple[int, Example]]] = {}
+        #: Document -> (title, url, date), for documents that have any.
+        self.doc_info: dict[str, tuple[str, str, str]] = {}
+        self.publishers: set[str] = set()
+        #: (P-code of ``unit_level``, role) -> mentions.
+        self.units: Counter[tuple[str, str]] = Counter()
+
+    def add(self, mention: Mention) -> None:
+        sequence = self.count
+        self.count += 1
+        if mention.title or mention.url or mention.date:
+            self.doc_info.setdefault(mention.doc, (mention.title, mention.url, mention.date))
+        if mention.source:
+            self.publishers.add(mention.source)
+        if self.unit_level:
+            code = getattr(mention, f"{self.unit_level}_pcode")
+            if code:
+                self.units[code, mention.role] += 1
         if mention.lat is None or mention.lon is None:
-            continue
+            return
         key = place_key(mention)
-        summary = places.get(key)
+        summary = self._places.get(key)
         if summary is None:
-            summary = places[key] = PlaceSummary(
+            summary = self._places[key] = PlaceSummary(
                 place_id=key,
                 name_ar=mention.name_ar,
                 name_en=mention.name_en,
@@ -85,6 +105,7 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
                 precision=mention.precision,
                 confidence=mention.confidence,
                 approximate=mention.status == "unresolved",
+                uncertainty_km=mention.uncertainty_km,
             )
         new_document = mention.doc not in summary.docs
         summary.roles[mention.role] += 1
@@ -93,7 +114,9 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
             summary.by_date[mention.date[:10], mention.role] += 1
         summary.precision = min(summary.precision, mention.precision)
         summary.confidence = max(summary.confidence, mention.confidence)
-        chosen = firsts.setdefault(key, []) if new_document else extras.setdefault(key, [])
+        if mention.uncertainty_km is not None:
+            summary.uncertainty_km = max(summary.uncertainty_km or 0.0, mention.uncertainty_km)
+        chosen = self._firsts.setdefault(key, []) if new_document else self._extras.setdefault(key, [])
         if len(chosen) < MAX_EXAMPLES:
             example = Example(
                 mention.doc,
@@ -104,11 +127,29 @@ def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
                 mention.cue,
             )
             chosen.append((sequence, example))
-    for key, summary in places.items():
-        picked = firsts.get(key, [])
-        picked = picked + extras.get(key, [])[: MAX_EXAMPLES - len(picked)]
-        summary.examples = [example for _, example in sorted(picked, key=lambda item: item[0])]
-    return sorted(places.values(), key=lambda p: (-p.count, p.place_id))
+
+    def places(self) -> list[PlaceSummary]:
+        """One :class:`PlaceSummary` per place, most mentioned first (see :func:`summarise`)."""
+        for key, summary in self._places.items():
+            picked = self._firsts.get(key, [])
+            picked = picked + self._extras.get(key, [])[: MAX_EXAMPLES - len(picked)]
+            summary.examples = [example for _, example in sorted(picked, key=lambda item: item[0])]
+        return sorted(self._places.values(), key=lambda p: (-p.count, p.place_id))
+
+
+def summarise(mentions: Iterable[Mention]) -> list[PlaceSummary]:
+    """One :class:`PlaceSummary` per place, most mentioned first. Mentions without coordinates are
+    left out (they cannot be drawn); a name the gazetteer lacks but placed at its container is one
+    place per (container, name), marked ``approximate``, with an id starting ``approx:``.
+
+    A place's examples (what its popup quotes) are one sentence per document first, then further
+    sentences while there is room, in reading order: a place named eight times in its first report
+    would otherwise quote only that report, however many others name it.
+    """
+    tally = MentionTally()
+    for mention in mentions:
+        tally.add(mention)
+    return tally.places()
 
 
 def document_summary(mentions: Iterable[Mention]) -> dict[str, dict]:
@@ -123,4 +164,4 @@ def document_summary(mentions: Iterable[Mention]) -> dict[str, dict]:
     return result
 
 
-__all__ = ["ROLES", "Example", "PlaceSummary", "document_summary", "place_key", "summarise"]
+__all__ = ["ROLES", "Example", "MentionTally", "PlaceSummary", "document_summary", "place_key", "summarise"]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -24,7 +26,7 @@ CRS = "EPSG:4326"
 
 def mentions_frame(mentions: Sequence[Mention]) -> gpd.GeoDataFrame:
     """One row a mention, point geometry; mentions without coordinates get an empty geometry."""
-    from geo.batch import RECORD_FIELDS, record
+    from geo.records import RECORD_FIELDS, record
 
     frame = pd.DataFrame([record(m) for m in mentions], columns=list(RECORD_FIELDS))
     geometry = (
@@ -60,7 +62,7 @@ class GeoParquetWriter:
         from pyproj import CRS as ProjCRS
 
         from geo import __version__
-        from geo.batch import RECORD_FIELDS
+        from geo.records import RECORD_FIELDS
 
         numbers = {"start": pa.int64(), "end": pa.int64(), "precision": pa.int64(), "lat": pa.float64(),
                    "lon": pa.float64(), "confidence": pa.float64(), "uncertainty_km": pa.float64()}
@@ -86,25 +88,30 @@ class GeoParquetWriter:
 
     def write(self, mentions: Iterable[Mention]) -> None:
         self.pending.extend(mentions)
-        if len(self.pending) >= self.rows:
-            self.flush()
+        while len(self.pending) >= self.rows:
+            # Row groups of exactly ``rows`` mentions, however the results were batched: the file is
+            # byte for byte the same whatever engine ran.
+            group, self.pending = self.pending[: self.rows], self.pending[self.rows :]
+            self._write_group(group)
 
     def flush(self) -> None:
-        if not self.pending:
-            return
+        if self.pending:
+            group, self.pending = self.pending, []
+            self._write_group(group)
+
+    def _write_group(self, group: list[Mention]) -> None:
         import pyarrow as pa
         import shapely
 
-        from geo.batch import record
+        from geo.records import record
 
-        records = [record(m) for m in self.pending]
+        records = [record(m) for m in group]
         columns = {name: [r[name] for r in records] for name in self.fields}
         lon = [float("nan") if v is None else v for v in columns["lon"]]
         lat = [float("nan") if v is None else v for v in columns["lat"]]
         columns["geometry"] = shapely.to_wkb(points(lon, lat)).tolist()
         self.writer.write_table(pa.table(columns, schema=self.schema))
-        self.count += len(self.pending)
-        self.pending = []
+        self.count += len(group)
 
     def close(self) -> None:
         self.flush()
@@ -127,12 +134,42 @@ def gazetteer_frame(gazetteer: Gazetteer) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
 
 
-def write_frame(frame: gpd.GeoDataFrame, out: str | os.PathLike, fmt: str) -> None:
-    if fmt == "geojson":
-        frame.to_file(out, driver="GeoJSON", engine="pyogrio")
-    elif fmt == "parquet":
-        frame.to_parquet(out)
-    elif fmt == "csv":
-        frame.drop(columns="geometry").to_csv(out, index=False)
-    else:
+def write_frame(frame: gpd.GeoDataFrame, out: str | os.PathLike | None, fmt: str, layer: str = "geo") -> None:
+    """Write ``frame`` as ``fmt`` (a :data:`geo.formats.FORMATS` name) to the file ``out``, or to
+    stdout when ``out`` is ``-`` or None. ``layer`` names the GeoPackage layer (and the GeoJSON
+    collection, which would otherwise take the name of a temporary file)."""
+    from geo.formats import through_file, to_stdout
+
+    if fmt in ("csv", "jsonl"):
+        table = frame.drop(columns="geometry")
+        target = sys.stdout if to_stdout(out) else out
+        if fmt == "csv":
+            # For spreadsheets: a text cell a spreadsheet would run as a formula is neutralised
+            # (geo.records.spreadsheet_safe); every other format keeps values as they are.
+            from geo.records import spreadsheet_safe
+
+            for column in table.columns:
+                if not pd.api.types.is_numeric_dtype(table[column]):
+                    table[column] = table[column].map(spreadsheet_safe)
+            table.to_csv(target, index=False, lineterminator="\n")
+        else:
+            # pandas leaves no newline after the last line; a JSON Lines file ends with one.
+            text = table.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+            text = text if text.endswith("\n") or not text else text + "\n"
+            if target is sys.stdout:
+                sys.stdout.write(text)
+            else:
+                Path(target).write_text(text, encoding="utf-8")
+        return
+    if fmt not in ("geojson", "parquet", "gpkg"):
         raise UsageError(f"unknown format {fmt!r}")
+    if to_stdout(out):
+        with through_file(fmt) as path:
+            write_frame(frame, path, fmt, layer)
+        return
+    if fmt == "geojson":
+        frame.to_file(out, driver="GeoJSON", engine="pyogrio", layer=layer)
+    elif fmt == "gpkg":
+        frame.to_file(out, driver="GPKG", engine="pyogrio", layer=layer)
+    else:
+        frame.to_parquet(out)

@@ -46,7 +46,7 @@ def gazetteer(geoparser) -> Gazetteer:
 def gazetteer_copy(tmp_path) -> Path:
     """A private copy of the bundled gazetteer folder, for tests that write."""
     target = tmp_path / "gazetteer"
-    shutil.copytree(bundled_directory(), target, ignore=shutil.ignore_patterns("*.md", ".*"))
+    shutil.copytree(bundled_directory(), target, ignore=shutil.ignore_patterns("*.md", ".*", "tools"))
     return target
 
 

@@ -52,7 +52,7 @@ def test_validate_passes_on_the_shipped_data():
         ("parent_cycle.csv", 2, "parent cycle"),
         ("wrong_header.csv", 1, "wrong header"),
         ("empty.csv", 1, "empty file"),
-        ("duplicate_id.csv", 2, "duplicate id 'sy-aleppo-kallaseh'"),
+        ("duplicate_id.csv", 3, "duplicate id 'sy-aleppo-test-twice'"),
     ],
 )
 def test_validate_names_file_and_line_of_each_broken_fixture(fixture, line, words):
@@ -179,15 +179,6 @@ def test_export_into_a_missing_folder_is_refused(tmp_path):
     assert result.returncode == 2 and "does not exist" in result.stderr
 
 
-def test_version_help_and_bare_command():
-    assert run_geo("--version").stdout.startswith("geo ")
-    bare = run_geo()
-    assert bare.returncode == 0 and "gazetteer" in bare.stdout
-    for command in (["gazetteer", "add"], ["gazetteer", "search"], ["extract"], ["map"], ["gazetteer", "validate"]):
-        text = run_geo(*command, "--help").stdout
-        assert "example:" in text, command
-
-
 def test_the_add_example_of_the_help_and_the_readme_is_accepted(tmp_path):
     """The example a user copies first must work on a fresh clone (and not name a place that the
     gazetteer already has, which add refuses as a duplicate)."""
@@ -208,5 +199,5 @@ def test_the_add_example_of_the_help_and_the_readme_is_accepted(tmp_path):
         folder.mkdir()
         added = run_geo(*arguments[1:], cwd=folder, env={"GEO_NO_WORLD": "1"})
         assert added.returncode == 0, (origin, added.stderr)
-        found = run_geo("gazetteer", "search", "--json", "--gazetteer", str(folder / "my_places.csv"), "بالإذاعة")
-        assert [e["name_en"] for e in json.loads(found.stdout)] == ["Al-Idhaa"], origin
+        found = run_geo("gazetteer", "search", "--json", "--gazetteer", str(folder / "my_places.csv"), "بالحلوانية")
+        assert [e["name_en"] for e in json.loads(found.stdout)] == ["Al-Halwaniyah"], origin

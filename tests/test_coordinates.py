@@ -130,3 +130,23 @@ def test_bad_values_of_the_new_columns_are_named(tmp_path, column, value, messag
     )
     problems = [p for p in validate_files([*bundled_files(), mine]) if p.file == str(mine)]
     assert len(problems) == 1 and message in problems[0].message and problems[0].line == 2
+
+
+def test_the_map_marks_hand_placed_points_and_says_how_far_off_they_may_be(geoparser, gazetteer):
+    from geo.maps.payload import PLACE_FIELDS, build_map_data
+
+    mentions = geoparser.extract("قصفت الطائرات حي الكلاسة وحي الشيخ مقصود في حلب")
+    data = build_map_data(mentions, gazetteer)
+    rows = {row[0]: dict(zip(PLACE_FIELDS, row, strict=True)) for row in data.rows}
+    # Placed by hand: drawn as approximate, with its uncertainty.
+    assert rows["sy-aleppo-kallaseh"]["approximate"] == 2 and rows["sy-aleppo-kallaseh"]["uncertainty_km"] == 1.5
+    # Moved to its encyclopaedia coordinates: a reference point, drawn as such.
+    assert rows["sy-aleppo-sheikh-maqsoud"]["approximate"] == 0
+    assert gazetteer["sy-aleppo-sheikh-maqsoud"].coord_method == "reference"
+    assert "Sheikh Maqsood" in gazetteer["sy-aleppo-sheikh-maqsoud"].source
+
+
+def test_the_quarter_check_is_applied_and_re_runnable():
+    tool = ROOT / "gazetteer" / "tools" / "check_quarters.py"
+    result = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

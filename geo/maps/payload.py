@@ -8,7 +8,11 @@ ever parsed as HTML.
 Row layout (``PLACE_FIELDS``)::
 
     [id, name_ar, name_en, feature, lat, lon, precision, approximate, [conflict, diplomatic, other],
-     chain, docs, [[doc, sentence, start, end, role], ...]]
+     chain, docs, [[doc, sentence, start, end, role], ...], uncertainty_km]
+
+``approximate`` is 1 for a name the gazetteer lacks, placed at its container, 2 for an entry whose
+point was placed by hand (``coord_method`` approximate), else 0; ``uncertainty_km`` (or null) is how
+far the place may lie from the point.
 
 ``chain`` indexes ``chains`` (-1: none); ``start``/``end`` are UTF-16 offsets (what JavaScript's
 ``String.slice`` counts) of the highlighted name in the sentence.
@@ -29,13 +33,18 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from geo.gazetteer import Gazetteer
+from geo.maps.reference import feature_rank, reference_rows
 from geo.model import ROLES, Entry, Mention
-from geo.summary import PlaceSummary, summarise
+from geo.summary import MentionTally, PlaceSummary
 
 PLACE_FIELDS = (
     "id", "name_ar", "name_en", "feature", "lat", "lon", "precision", "approximate", "counts", "chain",
-    "docs", "examples",
+    "docs", "examples", "uncertainty_km", "source", "rank",
 )
+#: How far (km) a point may be from what it stands for, when no mention says (``uncertainty_km`` is
+#: empty): about the radius of the place's kind. A name drawn at its container takes the container's.
+ESTIMATED_KM = {"continent": 2000.0, "country": 150.0, "admin1": 40.0, "region": 30.0, "city": 6.0, "town": 2.5,
+                "district": 2.0, "neighbourhood": 0.8, "village": 1.5, "landmark": 0.3}
 #: Features that anchor a "zoom to" button: the districts of a city are grouped under the city.
 ANCHOR_FEATURES = ("city", "town")
 #: At most this many "zoom to" buttons besides the one showing everything.
@@ -70,6 +79,10 @@ class MapData:
     doc_info: list[list[str]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
     chains: list[tuple[str, str]] = field(default_factory=list)
+    #: The ``source`` column of the gazetteer entries the points come from, stored once each.
+    sources: list[str] = field(default_factory=list)
+    #: Names of nearby gazetteer places no article named (see :mod:`geo.maps.reference`).
+    reference: list[list] = field(default_factory=list)
     targets: list[ZoomTarget] = field(default_factory=list)
     #: ``{"window": days, "events": [...]}`` when documents are dated, else None.
     timeline: dict | None = None
@@ -98,6 +111,8 @@ class MapData:
             "doc_info": self.doc_info,
             "sentences": self.sentences,
             "chains": self.chains,
+            "sources": self.sources,
+            "reference": self.reference,
             "timeline": self.timeline,
         }
 
@@ -116,10 +131,47 @@ def parents_of(place: PlaceSummary, gazetteer: Gazetteer | None) -> list[Entry]:
     is inside its container."""
     if gazetteer is None:
         return []
-    if place.approximate and place.place_id.startswith(APPROXIMATE_PREFIX):
-        container = gazetteer.get(place.place_id[len(APPROXIMATE_PREFIX):].split(":", 1)[0])
+    if container_id(place):
+        container = gazetteer.get(container_id(place))
         return [container, *gazetteer.ancestors(container.id)] if container is not None else []
     return gazetteer.ancestors(place.place_id)
+
+
+def approximate_kind(place: PlaceSummary, gazetteer: Gazetteer | None) -> int:
+    """1: a name placed at its container; 2: an entry whose point was placed by hand; 0: neither."""
+    if place.approximate:
+        return 1
+    entry = gazetteer.get(place.place_id) if gazetteer is not None else None
+    return 2 if entry is not None and entry.coord_method == "approximate" else 0
+
+
+def container_id(place: PlaceSummary) -> str:
+    """The gazetteer id of the container an approximate place is drawn at (``approx:CONTAINER:NAME``)."""
+    if place.approximate and place.place_id.startswith(APPROXIMATE_PREFIX):
+        return place.place_id[len(APPROXIMATE_PREFIX):].split(":", 1)[0]
+    return ""
+
+
+def uncertainty_of(place: PlaceSummary, gazetteer: Gazetteer | None) -> float:
+    """Kilometres the point may be off: the mentions' ``uncertainty_km`` when one gives it, else an
+    estimate from what the point is (0 for a place itself, precision 1)."""
+    if place.uncertainty_km is not None:
+        return round(place.uncertainty_km, 2)
+    if place.approximate:
+        container = gazetteer.get(container_id(place)) if gazetteer is not None else None
+        return ESTIMATED_KM.get(container.feature if container else "city", 6.0)
+    if place.precision <= 1:
+        return 0
+    return ESTIMATED_KM.get(place.feature, 6.0)
+
+
+def coordinate_source(place: PlaceSummary, gazetteer: Gazetteer | None) -> str:
+    """Where the point comes from: the gazetteer entry's ``source`` (the container's, for a name
+    drawn at its container)."""
+    if gazetteer is None:
+        return ""
+    entry = gazetteer.get(container_id(place) or place.place_id)
+    return entry.source if entry is not None else ""
 
 
 def document_name(doc: str) -> str:
@@ -164,11 +216,17 @@ class _Table:
         return found
 
 
-def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> MapData:
-    """Summarise ``mentions`` per place and lay them out for the browser."""
-    places = summarise(mentions)
+def build_map_data(mentions: Sequence[Mention] | MentionTally, gazetteer: Gazetteer | None) -> MapData:
+    """Summarise ``mentions`` per place (or take the places of a tally made as they streamed) and lay
+    them out for the browser."""
+    tally = mentions if isinstance(mentions, MentionTally) else None
+    if tally is None:
+        tally = MentionTally()
+        for mention in mentions:
+            tally.add(mention)
+    places = tally.places()
     data = MapData(places)
-    info = {m.doc: (m.title, link_url(m.url), m.date) for m in mentions if m.title or m.url or m.date}
+    info = {doc: (title, link_url(url), day) for doc, (title, url, day) in tally.doc_info.items()}
     documents: list[tuple[str, str, str, str]] = []
     doc_index = _Table(documents)
     doc_refs: dict[str, int] = {}
@@ -181,6 +239,7 @@ def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> 
 
     sentence_index = _Table(data.sentences)
     chain_index = _Table(data.chains)
+    source_index = _Table(data.sources)
     role_index = {role: i for i, role in enumerate(ROLES)}
     for place in places:
         ancestors = parents_of(place, gazetteer)
@@ -205,15 +264,19 @@ def build_map_data(mentions: Sequence[Mention], gazetteer: Gazetteer | None) -> 
             round(place.lat, COORDINATE_DIGITS),
             round(place.lon, COORDINATE_DIGITS),
             place.precision,
-            1 if place.approximate else 0,
+            approximate_kind(place, gazetteer),
             [place.roles[role] for role in ROLES],
             chain,
             len(place.docs),
             examples,
+            uncertainty_of(place, gazetteer),
+            source_index(source) if (source := coordinate_source(place, gazetteer)) else -1,
+            feature_rank(place.feature),
         ])
     data.chains[:] = [list(pair) for pair in data.chains]
     data.docs[:] = [name for name, *_ in documents]
     data.doc_info[:] = [list(rest) for _, *rest in documents]
+    data.reference = reference_rows(places, gazetteer, {p.place_id: container_id(p) for p in places if p.approximate})
     data.timeline = timeline_of(places)
     data.targets = zoom_targets(places, gazetteer)
     return data

@@ -1,5 +1,6 @@
 {% macro header(this, kwargs) %}
 <style>{{ this.css }}</style>
+<style media="print">{{ this.print_css }}</style>
 {% endmacro %}
 {% macro html(this, kwargs) %}
 {# JSON in a data element: the browser parses it several times faster than the same data as a

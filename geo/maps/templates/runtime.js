@@ -14,8 +14,9 @@ window.geoMapRuntime = (function () {
   var SVG_NS = "http://www.w3.org/2000/svg";
   var F = {
     ID: 0, AR: 1, EN: 2, FEATURE: 3, LAT: 4, LON: 5, PRECISION: 6, APPROXIMATE: 7, COUNTS: 8,
-    CHAIN: 9, DOCS: 10, EXAMPLES: 11
+    CHAIN: 9, DOCS: 10, EXAMPLES: 11, UNCERTAINTY: 12, SOURCE: 13, RANK: 14
   };
+  var sharedCache = {};
 
   window.geoMaps = window.geoMaps || [];
 
@@ -89,17 +90,75 @@ window.geoMapRuntime = (function () {
     this.data = data;
     this.config = config;
     this.places = data.places;
+    this.fields = F;
     this.layers = {};
     this.heat = null;
+    this.reference = null;
     this.ready = false;
+    this.tiles = [];
     this.container = map.getContainer();
     this.container.geoMap = this;
     this.container.classList.add("geo-map");
+    var fonts = window.getComputedStyle(this.container).fontFamily || "sans-serif";
+    this.labelFonts = { ar: "bold 13px " + fonts, en: "11px " + fonts, reference: "12px " + fonts,
+      country: "bold 14px " + fonts };
     window.geoMaps.push(this);
+    this._snapshot(window.__geoSnapshot);
+    this._addCaption();
+    this.labeller = window.geoLabeller.create(this);
     this._setView(config.view);
     this._addControls();
     this._whenPainted();
   }
+
+  /* A picture (PNG, PDF): no zoom buttons or layer checkboxes, the caption strip under the map. */
+  Context.prototype._snapshot = function (settings) {
+    if (!settings) {
+      return;
+    }
+    document.documentElement.classList.add("geo-snapshot");
+    if (settings.caption === false) {
+      document.documentElement.classList.add("geo-no-caption");
+    }
+  };
+
+  /* The caption strip (title, period, counts, sources, attribution): shown in pictures and in
+     print, where the controls that carry the same facts on screen are hidden. */
+  Context.prototype._addCaption = function () {
+    var caption = document.createElement("div");
+    caption.className = "geo-caption";
+    caption.innerHTML = this.config.caption; /* rendered by an autoescaping template */
+    this.container.parentNode.insertBefore(caption, this.container.nextSibling);
+    this.caption = caption;
+    var map = this.map;
+    var self = this;
+    function fit() {
+      map.invalidateSize({ pan: false });
+      self.labeller.schedule();
+    }
+    if (document.documentElement.classList.contains("geo-snapshot")) {
+      map.invalidateSize({ pan: false });
+    }
+    window.addEventListener("beforeprint", fit);
+    window.addEventListener("afterprint", fit);
+  };
+
+  /* True once the labels are placed and any online tiles shown have loaded (or given up). */
+  Context.prototype.settled = function () {
+    if (!this.ready || !this.labeller.done) {
+      return false;
+    }
+    var map = this.map;
+    return this.tiles.every(function (state) {
+      return !map.hasLayer(state.layer) || state.loaded || state.failed;
+    });
+  };
+
+  /* The reference layer: faint names of nearby places no article named, placed by the labeller. */
+  Context.prototype.referenceLayer = function () {
+    this.reference = L.layerGroup();
+    return this.reference;
+  };
 
   Context.prototype._setView = function (view) {
     if (view.bounds) {
@@ -134,15 +193,29 @@ window.geoMapRuntime = (function () {
 
   /* A marker whose icon and title are made when it is first shown: with clustering most markers
      never are, and a page of 50,000 places then starts in a fraction of the time. */
+  /* Clusters are built for the zooms up to this one; closer in every marker stands alone. Building
+     them for every zoom up to 18 (so that places on one point stay a cluster there) doubled the
+     load time of a map of 100,000 mentions: closer in, such places are fanned out around their
+     point instead (see PlaceMarker). */
+  var LAST_CLUSTER_ZOOM = 12;
+
+  function clusterRadius(zoom) {
+    /* At the last cluster zoom only places on (almost) one point stay together: a click fans them
+       out (spiderfy) rather than zooming to where they would still sit on one another. */
+    return zoom >= LAST_CLUSTER_ZOOM ? 6 : 44;
+  }
+
   var PlaceMarker = L.Marker.extend({
     onAdd: function (map) {
-      if (!this._geoIcon) {
+      var fanned = this.geoStack && map.getZoom() > LAST_CLUSTER_ZOOM;
+      if (!this._geoIcons) {
         var row = this.geoRow;
         var style = this.geoStyle;
         var count = row[F.COUNTS][style.index];
         var size = markerSize(count);
-        var hollow = row[F.APPROXIMATE] === 1;
-        this._geoIcon = new ShapeIcon({
+        /* Hollow: a name drawn at its container (1) or a point placed by hand (2). */
+        var hollow = row[F.APPROXIMATE] >= 1;
+        var options = {
           paths: this.geoShapes,
           kind: style.shape,
           colour: style.colour,
@@ -151,11 +224,21 @@ window.geoMapRuntime = (function () {
           className: "geo-marker geo-marker-" + style.key + (hollow ? " geo-approximate" : ""),
           placeId: row[F.ID],
           layer: style.key
-        });
-        this.options.icon = this._geoIcon;
+        };
+        this._geoIcons = [new ShapeIcon(options)];
+        if (this.geoStack) {
+          /* One of k places on one point: drawn on a small ring around it. */
+          var angle = 2 * Math.PI * this.geoStack[0] / this.geoStack[1] - Math.PI / 2;
+          var ring = Math.max(size, 10 + 4 * this.geoStack[1]);
+          this._geoIcons.push(new ShapeIcon(L.extend({}, options, {
+            iconAnchor: [size / 2 - ring * Math.cos(angle), size / 2 - ring * Math.sin(angle)],
+            className: options.className + " geo-fanned"
+          })));
+        }
         this.options.title = row[F.AR] + (row[F.EN] ? " / " + row[F.EN] : "") + " (" + count + ")";
         this.options.alt = row[F.AR];
       }
+      this.options.icon = this._geoIcons[fanned ? 1 : 0];
       return L.Marker.prototype.onAdd.call(this, map);
     }
   });
@@ -199,8 +282,8 @@ window.geoMapRuntime = (function () {
     var style = this.style(key);
     var paths = this.config.shapes;
     var cluster = L.markerClusterGroup({
-      maxClusterRadius: 44,
-      disableClusteringAtZoom: 12,
+      maxClusterRadius: clusterRadius,
+      disableClusteringAtZoom: LAST_CLUSTER_ZOOM + 1,
       spiderfyOnMaxZoom: true,
       showCoverageOnHover: false,
       iconCreateFunction: function (c) {
@@ -230,6 +313,9 @@ window.geoMapRuntime = (function () {
         self._popupOf(marker).openPopup();
       }
     });
+    cluster.on("animationend spiderfied unspiderfied", function () {
+      self.labeller.schedule();
+    });
     cluster.addTo(group);
     /* Markers are made when the layer is first shown (a layer off by default costs nothing), and
        added once the cluster is on the map: before that, markercluster checks each new marker
@@ -240,18 +326,44 @@ window.geoMapRuntime = (function () {
       }
       layer.filled = true;
       var markers = [];
+      var points = {};
       for (var j = 0; j < self.places.length; j++) {
         var row = self.places[j];
         if (row[F.COUNTS][style.index] > 0) {
           var marker = self._marker(row, style);
           markers.push(marker);
           layer.markers[row[F.ID]] = marker;
+          var point = row[F.LAT] + "," + row[F.LON];
+          (points[point] = points[point] || []).push(marker);
         }
       }
+      Object.keys(points).forEach(function (point) {
+        var stack = points[point];
+        if (stack.length > 1) {
+          stack.forEach(function (member, index) {
+            member.geoStack = [index, stack.length];
+          });
+        }
+      });
       cluster.addLayers(markers);
+      self._rings(group, style);
+      self.labeller.schedule();
     });
     this.layers[key] = layer;
     return cluster;
+  };
+
+  /* A dashed ring around each approximately placed name, as wide as the point may be off. */
+  Context.prototype._rings = function (group, style) {
+    for (var i = 0; i < this.places.length; i++) {
+      var row = this.places[i];
+      if (row[F.APPROXIMATE] === 1 && row[F.UNCERTAINTY] > 0 && row[F.COUNTS][style.index] > 0) {
+        L.circle([row[F.LAT], row[F.LON]], {
+          radius: row[F.UNCERTAINTY] * 1000, color: style.colour, weight: 1.5, opacity: 0.8, dashArray: "6 5",
+          fill: true, fillOpacity: 0.06, interactive: false, className: "geo-uncertainty"
+        }).addTo(group);
+      }
+    }
   };
 
   /* A heat layer of conflict mentions, weighted by the number of mentions of each place.
@@ -281,14 +393,21 @@ window.geoMapRuntime = (function () {
   Context.prototype.quietTiles = function (tiles, fallback) {
     var map = this.map;
     var loaded = false;
+    var state = { layer: tiles, loaded: false, failed: false };
+    this.tiles.push(state);
     tiles.on("add", function () {
       loaded = false;
+      state.loaded = state.failed = false;
     });
     tiles.on("tileload", function () {
       loaded = true;
     });
+    tiles.on("load", function () {
+      state.loaded = true;
+    });
     tiles.on("tileerror", function () {
       if (!loaded && map.hasLayer(tiles)) {
+        state.failed = true;
         map.removeLayer(tiles);
         map.addLayer(fallback);
       }
@@ -303,8 +422,14 @@ window.geoMapRuntime = (function () {
     return el;
   }
 
-  function degrees(value, positive, negative) {
-    return Math.abs(value).toFixed(4) + "\u00b0" + (value >= 0 ? positive : negative);
+  /* Decimals no finer than the point is worth (geo/coordinates.py decimals_for). */
+  function decimalsFor(km) {
+    if (typeof km !== "number" || km <= 0) { return 4; }
+    return Math.min(5, Math.max(1, Math.ceil(Math.log10(111.2 / km))));
+  }
+
+  function degrees(value, positive, negative, decimals) {
+    return Math.abs(value).toFixed(decimals) + "\u00b0" + (value >= 0 ? positive : negative);
   }
 
   Context.prototype.popup = function (row) {
@@ -316,7 +441,11 @@ window.geoMapRuntime = (function () {
     setText(root, "name-en", row[F.EN]);
     if (row[F.APPROXIMATE] !== 1) {
       root.querySelector('[data-slot="approximate"]').remove();
-    } else {
+    }
+    if (row[F.APPROXIMATE] !== 2) {
+      root.querySelector('[data-slot="approximate-point"]').remove();
+    }
+    if (row[F.APPROXIMATE] >= 1) {
       root.classList.add("geo-popup-is-approximate");
     }
     setText(root, "feature", labels.features[row[F.FEATURE]] || row[F.FEATURE]);
@@ -327,8 +456,20 @@ window.geoMapRuntime = (function () {
     } else {
       root.querySelector('[data-slot="chain-row"]').remove();
     }
-    setText(root, "coordinates", degrees(row[F.LAT], "N", "S") + " " + degrees(row[F.LON], "E", "W"));
+    var km = row[F.UNCERTAINTY];
+    var decimals = decimalsFor(km);
+    setText(root, "coordinates", degrees(row[F.LAT], "N", "S", decimals) + " " + degrees(row[F.LON], "E", "W", decimals));
     setText(root, "precision", labels.precision[String(row[F.PRECISION])] || String(row[F.PRECISION]));
+    if (row[F.UNCERTAINTY] > 0) {
+      setText(root, "uncertainty", "\u00b1 " + row[F.UNCERTAINTY] + " km");
+    } else {
+      root.querySelector('[data-slot="uncertainty-row"]').remove();
+    }
+    if (row[F.SOURCE] >= 0) {
+      setText(root, "source", this.data.sources[row[F.SOURCE]]);
+    } else {
+      root.querySelector('[data-slot="source-row"]').remove();
+    }
     for (var r = 0; r < this.data.roles.length; r++) {
       setText(root, "count-" + this.data.roles[r], String(row[F.COUNTS][r]));
     }
@@ -444,7 +585,34 @@ window.geoMapRuntime = (function () {
         return marker;
       }
     });
-    layer.addTo(group);
+    /* The markers of the chosen days go into a cluster (places on one point fan out, as in the
+       role layers); the timeline itself stays off the map and only decides which markers. */
+    var paths = this.config.shapes;
+    var cluster = L.markerClusterGroup({
+      maxClusterRadius: clusterRadius,
+      disableClusteringAtZoom: LAST_CLUSTER_ZOOM + 1,
+      spiderfyOnMaxZoom: true,
+      showCoverageOnHover: false,
+      iconCreateFunction: function (c) {
+        var size = clusterSize(c.getChildCount());
+        return new ShapeIcon({ paths: paths, kind: "circle", colour: "#333333", iconSize: [size, size],
+          className: "geo-cluster geo-time-cluster", layer: "time", label: String(c.getChildCount()) });
+      }
+    });
+    var addOne = layer.addLayer;
+    var removeOne = layer.removeLayer;
+    layer.addLayer = function (item) {
+      addOne.call(this, item);
+      cluster.addLayer(item);
+      return this;
+    };
+    layer.removeLayer = function (item) {
+      removeOne.call(this, item);
+      cluster.removeLayer(item);
+      return this;
+    };
+    cluster.addTo(group);
+    this.timeCluster = cluster;
     /* A role layer switched on or off: redraw the events of the current time under the new filter. */
     Object.keys(this.layers).forEach(function (key) {
       self.layers[key].group.on("add remove", function () {
@@ -498,17 +666,45 @@ window.geoMapRuntime = (function () {
     var config = this.config;
     var map = this.map;
     var container = this.container;
+    var compact = container.clientWidth < config.compact;
+    container.classList.toggle("geo-compact", compact);
+    /* The title is a control in the top right corner (where an Arabic reader starts), above the
+       layer control: Leaflet stacks the controls of a corner, so none covers another. */
     if (config.title) {
-      var title = L.DomUtil.create("div", "geo-title", container);
-      title.innerHTML = config.title; /* rendered by an autoescaping template */
-      L.DomEvent.disableClickPropagation(title);
-      L.DomEvent.disableScrollPropagation(title);
+      var Title = L.Control.extend({
+        options: { position: "topright" },
+        onAdd: function () {
+          var div = L.DomUtil.create("div", "geo-title");
+          div.innerHTML = config.title; /* rendered by an autoescaping template */
+          /* Room is left on the left for the zoom buttons and the "zoom to" buttons. */
+          function fit() {
+            var room = container.clientWidth - 200;
+            div.style.maxWidth = Math.max(160, Math.min(520, compact ? 0.55 * container.clientWidth : room)) + "px";
+          }
+          /* On a narrow map a long title stays on one line, cut with an ellipsis; all of it on hover. */
+          var heading = div.querySelector("h1");
+          if (heading) {
+            heading.title = heading.textContent;
+          }
+          fit();
+          map.on("resize", fit);
+          L.DomEvent.disableClickPropagation(div);
+          L.DomEvent.disableScrollPropagation(div);
+          return div;
+        }
+      });
+      new Title().addTo(map);
     }
     var Legend = L.Control.extend({
       options: { position: "bottomright" },
       onAdd: function () {
         var div = L.DomUtil.create("div", "geo-legend leaflet-bar");
         div.innerHTML = config.legend; /* rendered by an autoescaping template */
+        var details = div.querySelector("details");
+        /* A picture cannot be clicked: its legend is open whatever the size. */
+        if (details && (!compact || document.documentElement.classList.contains("geo-snapshot"))) {
+          details.open = true;
+        }
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
@@ -562,6 +758,20 @@ window.geoMapRuntime = (function () {
   return {
     create: function (map, data, config) {
       return new Context(map, data, config);
+    },
+    /* JSON in a <script type="application/json"> element, parsed once per page (the country
+       outlines, shared by every map of the page). */
+    sharedData: function (id) {
+      if (!(id in sharedCache)) {
+        var element = document.getElementById(id);
+        sharedCache[id] = element ? JSON.parse(element.textContent) : { type: "FeatureCollection", features: [] };
+      }
+      return sharedCache[id];
+    },
+    /* A narrow map (a report column): controls start folded. */
+    compact: function (map) {
+      var context = map.getContainer().geoMap;
+      return map.getContainer().clientWidth < (context ? context.config.compact : 1000);
     },
     ShapeIcon: ShapeIcon
   };

@@ -673,14 +673,14 @@ def _list_cue(
     before = after = None
     before_at = after_at = -1
     k = bisect_left(cue_positions, first)
-    while k > 0 and first - cue_positions[k - 1] <= WINDOW and cue_positions[k - 1] >= start:
+    while k > 0 and cue_positions[k - 1] >= start and _within(flags, cue_positions[k - 1], first):
         k -= 1
         if cues[cue_positions[k]].scope != "next":
             before_at = cue_positions[k]
             before = cues[before_at]
             break
     k = bisect_right(cue_positions, last)
-    while k < len(cue_positions) and cue_positions[k] - last <= WINDOW and cue_positions[k] < end:
+    while k < len(cue_positions) and cue_positions[k] < end and _within(flags, last, cue_positions[k]):
         at = cue_positions[k]
         k += 1
         if cues[at].scope:
@@ -710,6 +710,15 @@ def _list_cue(
     ):
         return before, before_at
     return after, after_at
+
+
+def _within(flags: list[int], left: int, right: int) -> bool:
+    """Whether words ``left`` and ``right`` of a clause are at most :data:`WINDOW` words apart, the
+    tokens of the commas between not counted (punctuation is no word)."""
+    return (
+        right - left <= WINDOW
+        or right - left - sum(map(and_, flags[left:right], repeat(BREAK_WORD))) // BREAK_WORD <= WINDOW
+    )
 
 
 def _interrupted(words: list[str], last: int, at: int, flags: list[int]) -> bool:

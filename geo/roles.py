@@ -21,8 +21,16 @@ the structure of the clause rather than word by word:
 - **Displacement and origins** (rule 2): after a displacement cue, the place people went to (إلى،
   نحو) is ``other``; so is a refuge (ملاذ، النازحين في) and the place fighters or delegates come from
   (قوات قادمة من مصراتة، وفود من قطر).
+- **Truces** (rule 4): the area of a ceasefire is a conflict location (وقف إطلاق النار في إدلب: cues
+  of scope ``after``); its parties (هدنة بين تركيا وروسيا) and who called for it are not.
 - **Venues named by what was held there:** a process named after its venue (عملية أستانا، بيان
-  جنيف: cues of scope ``next``) is diplomatic.
+  جنيف: cues of scope ``next``) is diplomatic; a sight visited (زار الوفد جامعاً في القاهرة) is no
+  venue.
+- **Reported speech and new clauses:** a cue after أن (وقال مسؤول في دمشق إن الطائرات قصفت ...) or
+  after a word with و that opens a new predicate (انطلق في أستانا وأفضى إلى ...) speaks of something
+  else than the names before it.
+- **Names the gazetteer lacks** do not break a list: an unknown word with و followed by a name, a
+  list word or a comma is taken for an item of it (والمرجة والقاطرجي وباب النيرب).
 
 Countries and capitals are often named for their governments (تواصل موسكو دعم، كما طلبت دمشق):
 such a mention is a place only when a locative, place-type or list word stands before it, a verb
@@ -81,12 +89,11 @@ WINDOW = 12
 #: quotes or brackets: they wrap names inside a clause (على “عربين ومديرا”، قرية (حمرة بلاسم)).
 CLAUSE_PUNCTUATION = ".!?؟؛:\n،,–—"
 _CLAUSE_TABLE = char_table(CLAUSE_PUNCTUATION)
-#: Breaks after which a list, an appositive or a predicate may go on (see the module docstring).
-SOFT_BREAKS = frozenset("،,–—-")
-#: ... and after which a short clause of names and locatives sets the scene for the next: a comma
-#: (وفي حلب، قتل ...), not a dash, after which names are a dateline (حلب – تجدد القصف ...).
+#: Breaks after which a list, an appositive or a predicate may go on (see the module docstring), and
+#: a short clause of names and locatives sets the scene for the next: a comma (وفي حلب، قتل ...) ...
 SCENE_BREAKS = frozenset("،,")
-#: Dashes that break a clause (a hyphen only between spaces: أرض-أرض is one word).
+#: ... and a dash, after which only a list goes on, for names before it are a dateline (حلب – تجدد
+#: القصف ...). A hyphen breaks only between spaces: أرض-أرض is one word.
 DASHES = frozenset("–—-")
 #: The tokens of soft breaks in a document's words.
 SOFT_TOKENS = frozenset({SOFT_BREAK, DASH_BREAK})

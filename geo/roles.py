@@ -492,9 +492,10 @@ def _decide_clause(
                 if cue.role == "conflict"
                 else ""
             )
-            decision = _DECISIONS.get((cue, event))
-            if decision is None:
-                decision = _DECISIONS[(cue, event)] = RoleDecision(cue.role, cue.text, event=event)
+            shared = _DECISIONS.get((cue, event))
+            if shared is None:
+                shared = _DECISIONS[(cue, event)] = RoleDecision(cue.role, cue.text, event=event)
+            decision = shared
             talks = cue.role == "diplomatic" or event == "agreement"
         # Position of the name of this list from which the names joined to it by و and list adverbs
         # take the reading of a topic of talks, a place people came from, or a refuge.
@@ -546,7 +547,8 @@ def _decide_clause(
                 decisions.append(METONYMY)
             elif (
                 refuges
-                and decision.role == "conflict"
+                and cue is not None
+                and cue.role == "conflict"
                 and (
                     (refuge_list >= 0 and _conjoined(positions[j - 1], position, flags))
                     or _is_refuge(words, position, cue, flags)
@@ -567,8 +569,8 @@ def _glued_positions(matches: Sequence[Match], index: int, end: int, names: list
     for match in matches[index:end]:
         word_start = match.norm_start - len(match.clitic)
         if not (positions and word_start > 0 and masked[word_start - 1] == MASK):
-            position = next(following, None)
-            if position is None:
+            position = next(following, -1)
+            if position < 0:
                 break  # cannot happen; if it did, the names left get no role (the caller)
         positions.append(position)
     return positions

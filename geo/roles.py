@@ -625,7 +625,7 @@ def _linked(
     for i in range(left + 1, right):
         if i in cues:
             return False
-        if flags[i] & LIST_WORD or words[i].isdigit() or _unknown_item(words, flags, i):
+        if flags[i] & LIST_WORD or _is_distance(words[i]) or _unknown_item(words, flags, i):
             continue  # a list word, a comma (of the clause); a number: على بعد 50 كم شرق ...
         if not any(a <= i < b for a, b in glue):
             return False
@@ -673,10 +673,9 @@ def _list_cue(
     tie; not one after a word that interrupts, see :func:`_interrupted`, nor talks before a sight that
     was visited: زار الوفد جامعاً في القاهرة); and its position. Only cues of the clause ``start:end`` count."""
     if scoped:
-        ends = first - 1
-        if ends > start and flags[ends] & TRIGGER_WORD:
-            ends -= 1  # التقدم باتجاه قرية بيت شردق
-        at = scoped.get(ends, -1)
+        at = scoped.get(first - 1, -1)
+        if at < 0 and first - 1 > start and flags[first - 1] & TRIGGER_WORD:
+            at = scoped.get(first - 2, -1)  # التقدم باتجاه قرية بيت شردق
         if at >= start and at in cues and entry.feature != "country" and not any(c in match.clitic for c in "بلك"):
             return cues[at], at
     before = after = None

@@ -122,7 +122,7 @@ class Geoparser:
                     start + offset, end + offset, surface, entry.id, name_ar, entry.name_en, entry.feature,
                     lat, lon, entry.country, role.role, role.cue, resolution.confidence, precision,
                     reason, status, doc, sentence, sentence_start, match.clitic, match.ids, container,
-                    "", "", "", "", "", uncertainty, a1, a1p, a2, a2p, a3, a3p,
+                    "", "", "", "", role.event, uncertainty, a1, a1p, a2, a2p, a3, a3p,
                 )
             )  # fmt: skip
         return mentions

@@ -278,7 +278,9 @@ def _parser() -> argparse.ArgumentParser:
     map_.set_defaults(handler=_map)
 
     evaluate = command(commands, "evaluate", "score extraction against annotated data (CoNLL or JSONL)")
-    evaluate.add_argument("gold", metavar="GOLD", help="annotated file (.jsonl as the dev set, or CoNLL)")
+    evaluate.add_argument(
+        "gold", metavar="GOLD", help="annotated file (.jsonl as the dev set, or CoNLL), or a folder holding one"
+    )
     evaluate.add_argument(
         "--format",
         choices=("text", "json", "conll", "jsonl"),
@@ -708,6 +710,7 @@ def _evaluate(args) -> int:
     from geo.formats import to_stdout
 
     check_output_path(args.out)
+    args.gold = evaluate.gold_file(args.gold)
     report_format, gold_format = args.format, args.gold_format
     if report_format in ("conll", "jsonl"):  # the option's meaning before the report had formats
         report_format, gold_format = "json", gold_format or report_format

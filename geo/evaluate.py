@@ -223,6 +223,23 @@ def _conll_document(tokens: list[tuple[str, str]], ignore_first_token: bool) -> 
     return GoldDocument(" ".join(pieces), spans, scored_from)
 
 
+def gold_file(path: str) -> str:
+    """The annotated file ``path`` names: itself, or, for a folder such as the dev set's, the one
+    ``.jsonl`` (else the one CoNLL ``.txt``/``.conll``) file in it; an :class:`InputError` naming the
+    folder when there is none or several to choose from."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return path
+    for patterns in (("*.jsonl",), ("*.conll", "*.txt")):
+        found = sorted(str(f) for pattern in patterns for f in folder.glob(pattern) if f.is_file())
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = ", ".join(Path(f).name for f in found)
+            raise InputError(path, f"a folder with several annotated files ({names}): name one")
+    raise InputError(path, "a folder without an annotated file (.jsonl, .conll or .txt)")
+
+
 def _open(path: str | Path):
     """A gold file opened for reading, or an :class:`InputError` naming it."""
     try:

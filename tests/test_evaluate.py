@@ -122,3 +122,23 @@ def test_the_text_report_lists_misses_by_class(tmp_path):
     assert "role confusion (rows: gold, columns: predicted)" in out
     assert "miss: not in the gazetteer" in out and "[قرية_لا_توجد]" in out
     assert "role other -> conflict" in out and "cue 'قذائف'" in out
+
+
+def test_a_folder_holding_one_annotated_file_is_read_as_that_file(tmp_path):
+    """The dev set is a folder (README, checker, dev.jsonl): naming the folder scores its .jsonl;
+    a folder with none, or with several, is refused with a line that names it."""
+    text = "قصف على حلب"
+    start = text.index("حلب")
+    item = {"text": text, "mentions": [{"start": start, "end": start + 3, "lat": 36.2, "lon": 37.16}]}
+    (tmp_path / "README.md").write_text("guidelines\n", encoding="utf-8")
+    (tmp_path / "dev.jsonl").write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = json.loads(run_geo("--no-world", "evaluate", str(tmp_path), "--format", "json").stdout)
+    assert report["gold_spans"] == 1 and report["f1"] == 1.0
+    (tmp_path / "more.jsonl").write_text("", encoding="utf-8")
+    several = run_geo("--no-world", "evaluate", str(tmp_path))
+    assert several.returncode == 1
+    assert f"{tmp_path}: a folder with several annotated files (dev.jsonl, more.jsonl): name one" in several.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    none = run_geo("--no-world", "evaluate", str(empty))
+    assert none.returncode == 1 and f"{empty}: a folder without an annotated file" in none.stderr

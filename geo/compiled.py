@@ -32,7 +32,7 @@ from geo.gazetteer import Gazetteer, bundled_files, expand_paths, user_files_fro
 from geo.lexicon import DATA, Lexicon
 from geo.model import Entry
 
-FORMAT = 5
+FORMAT = 6
 KIND = f"index {FORMAT}"
 #: Index files kept in the cache folder (this run's and the one before, e.g. of another checkout).
 KEEP = 2
@@ -161,6 +161,8 @@ def compiled_file(paths: Iterable[str | os.PathLike] = (), world: bool = True) -
 
 # -- the file ------------------------------------------------------------------------------------------
 def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path]) -> bool:
+    from geo.recognize import CLITICS
+
     state = gazetteer.to_state()
     places = {f"{path}:": number for number, path in enumerate(state["files"])}
     entries = [(*values[:_ORIGIN], _positional(values[_ORIGIN], places), *values[_ORIGIN + 1 :])
@@ -168,9 +170,7 @@ def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path])
     # Ids as positions in the entry list: they load as one shared string each (a JSON file would give
     # a string object per occurrence, a third more memory in every worker).
     number_of = {values[0]: number for number, values in enumerate(entries)}
-    words = [""] * len(index.keys)
-    for word, number in index.automaton.items():
-        words[number] = word
+    keys = index.keys()
     # Whatever else the gazetteer keeps (admin chains, overrides ...), as it gives it; paths in it
     # (an override's origin) stored by position, as the entries' are.
     rest = {key: value for key, value in state.items() if key not in ("files", "entries", "by_key", "children")}
@@ -182,9 +182,13 @@ def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path])
         "entries": entries,
         "by_key": {key: [number_of[i] for i in ids] for key, ids in state["by_key"].items()},
         "children": {parent: [number_of[i] for i in ids] for parent, ids in state["children"].items()},
-        "words": words,
-        # Each key as its IndexKey fields in order, ids by position (the flags after them as they are).
-        "keys": [[length, clitic, [number_of[i] for i in ids], *flags] for length, clitic, ids, *flags in index.keys],
+        # The automaton's keys as one text (a line each) and their values; each reading as its
+        # fields, ids by position.
+        "clitics": list(CLITICS),
+        "words": "\n".join(text for _value, text in keys),
+        "values": [value for value, _text in keys],
+        "readings": [[length, [number_of[i] for i in ids], blocked, glue]
+                     for length, ids, blocked, glue in index.readings],
     }
     written = cache.write(target, KIND, orjson.dumps(payload))
     if written:
@@ -216,9 +220,7 @@ def read_index(path: Path, files: Sequence[Path]):
 
 
 def _decode(data: dict, files: Sequence[Path], automaton: bool = True):
-    import ahocorasick
-
-    from geo.recognize import IndexKey, PlaceIndex
+    from geo.recognize import CLITIC_BITS, CLITICS, PlaceIndex
 
     if data["files"] != len(files):
         raise ValueError("index of another list of gazetteer files")
@@ -244,20 +246,20 @@ def _decode(data: dict, files: Sequence[Path], automaton: bool = True):
     )
     if not automaton:
         return gazetteer, None
-    automaton = ahocorasick.Automaton()
-    add = automaton.add_word
-    for number, word in enumerate(data.pop("words")):
-        if not isinstance(word, str):
-            raise TypeError("automaton key is not text")
-        add(word, number)
-    automaton.make_automaton()
-    clitics: dict[str, str] = {}
-    keys = [
-        (length, clitics.setdefault(clitic, clitic), tuple([ids[n] for n in numbers]), *flags)
-        for length, clitic, numbers, *flags in data.pop("keys")
-    ]
-    if keys and len(keys[0]) != len(IndexKey._fields):
-        raise ValueError("index keys of another version")
-    index = PlaceIndex.__new__(PlaceIndex)
-    index.__setstate__((automaton, keys))
+    if data.pop("clitics") != list(CLITICS):
+        raise ValueError("index of another clitic order")
+    words = data.pop("words")
+    values = data.pop("values")
+    if not isinstance(words, str):
+        raise TypeError("automaton keys are not text")
+    words = words.split("\n")
+    if len(words) != len(values) or not all(type(value) is int for value in values):
+        raise ValueError("automaton keys and values do not pair up")
+    # One ids tuple per reading, shared by every key (and clitic) of the name.
+    readings = [(length, tuple([ids[n] for n in numbers]), bool(blocked), bool(glue))
+                for length, numbers, blocked, glue in data.pop("readings")]
+    top = len(readings) << CLITIC_BITS
+    if any(not 0 <= value < top for value in values):
+        raise ValueError("automaton value out of range")
+    index = PlaceIndex.from_keys(zip(values, words, strict=True), readings)
     return gazetteer, index

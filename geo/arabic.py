@@ -319,8 +319,15 @@ def word_boundaries(folded: str) -> str:
     """
     if not folded:
         return folded
+    if len(folded) < _SHORT:
+        # A name or a word: NumPy's set-up would cost more than the work.
+        return "".join([char if char.isalnum() and char <= "\uffff" else " " for char in folded])
     codes = _codes(folded)
     return _boundaries(codes, int(codes.max()) < 0x10000)
+
+
+#: Below this many characters, character by character in Python beats NumPy's per-call cost.
+_SHORT = 48
 
 
 def is_arabic_name(text: str) -> bool:

@@ -173,7 +173,7 @@ class ParserSpec:
         if "parser" in self.__dict__:
             return self.parser.gazetteer
         from geo.compiled import load_gazetteer
-        from geo.gazetteer import bundled_files, expand_paths, require_readable, user_files_from_environment
+        from geo.gazetteer_files import bundled_files, expand_paths, require_readable, user_files_from_environment
 
         require_readable(bundled_files() + user_files_from_environment() + expand_paths(self.paths))
         world = not os.environ.get("GEO_NO_WORLD") if self.world is None else self.world
@@ -182,7 +182,7 @@ class ParserSpec:
     def source(self) -> Geoparser | ParserSource:
         """What a local pool's workers build their parser from."""
         from geo.engines import CachedParser
-        from geo.gazetteer import bundled_files, expand_paths, require_readable, user_files_from_environment
+        from geo.gazetteer_files import bundled_files, expand_paths, require_readable, user_files_from_environment
 
         # The same refusals as Geoparser.load, before any worker starts.
         require_readable(bundled_files() + user_files_from_environment() + expand_paths(self.paths))

@@ -14,6 +14,8 @@ positions in the list of gazetteer files and put back on the paths of the run th
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -23,14 +25,21 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from geo import __version__, cache
 from geo.cache import cache_directory
-from geo.gazetteer import Gazetteer, bundled_files, expand_paths, user_files_from_environment
-from geo.lexicon import DATA, Lexicon
+from geo.gazetteer_files import bundled_files, expand_paths, user_files_from_environment
 from geo.model import Entry
+
+if TYPE_CHECKING:
+    from geo.gazetteer import Gazetteer
+    from geo.lexicon import Lexicon
+
+#: The word lists (cues, context words ...): an index is built from them too.
+DATA = Path(__file__).resolve().parent / "data"
 
 FORMAT = 6
 KIND = f"index {FORMAT}"
@@ -104,6 +113,8 @@ def _world_entries(gazetteer: Gazetteer, lexicon: Lexicon):
 
 def build(paths: Iterable[str | os.PathLike] = (), world: bool = True):
     """(gazetteer, index), built from the files."""
+    from geo.gazetteer import Gazetteer
+    from geo.lexicon import Lexicon
     from geo.recognize import PlaceIndex
 
     lexicon = Lexicon.load()
@@ -120,6 +131,8 @@ def build(paths: Iterable[str | os.PathLike] = (), world: bool = True):
 def load_compiled(paths: Iterable[str | os.PathLike] = (), world: bool = True, use_cache: bool = True):
     """(gazetteer, lexicon, index) for a :class:`~geo.pipeline.Geoparser`, from the cache when it holds
     a sound index of these very sources, else built (and cached)."""
+    from geo.lexicon import Lexicon
+
     paths = list(paths)
     sources = Sources.of(paths, world)
     if use_cache:
@@ -141,7 +154,8 @@ def load_gazetteer(paths: Iterable[str | os.PathLike] = (), world: bool = True) 
     payload = cache.read(sources.target(), KIND)
     if payload is not None:
         try:
-            return _decode(orjson.loads(payload), sources.files, automaton=False)[0]
+            with collection_paused():
+                return _decode(orjson.loads(payload), sources.files, automaton=False)[0]
         except (ValueError, TypeError, KeyError, IndexError):
             pass
     return load_compiled(paths, world)[0]
@@ -153,7 +167,7 @@ def compiled_file(paths: Iterable[str | os.PathLike] = (), world: bool = True) -
     paths = list(paths)
     sources = Sources.of(paths, world)
     target = sources.target()
-    if cache.read(target, KIND) is not None:
+    if cache.present(target, KIND):
         return target
     gazetteer, index = build(paths, world)
     return target if save_index(target, gazetteer, index, sources.files) else None
@@ -212,14 +226,29 @@ def read_index(path: Path, files: Sequence[Path]):
     if payload is None:
         return None
     try:
-        return _decode(orjson.loads(payload), files)
+        with collection_paused():
+            return _decode(orjson.loads(payload), files)
     except (ValueError, TypeError, KeyError, IndexError):
         # Whole and ours, yet not a sound index (written by a broken build?): never trusted again.
         path.unlink(missing_ok=True)
         return None
 
 
+@contextlib.contextmanager
+def collection_paused():
+    """No cyclic garbage collection while a few hundred thousand objects that all stay alive are
+    made: the collector would walk them again and again for nothing (a fifth of a cached load)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _decode(data: dict, files: Sequence[Path], automaton: bool = True):
+    from geo.gazetteer import Gazetteer
     from geo.recognize import CLITIC_BITS, CLITICS, PlaceIndex
 
     if data["files"] != len(files):

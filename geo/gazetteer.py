@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from geopy.adapters import BaseSyncAdapter
+from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
@@ -25,70 +27,21 @@ from geo.arabic import name_key
 from geo.clitics import key_forms
 from geo.coordinates import point_quality
 from geo.errors import EntryRefused, GazetteerError, OutputError
-from geo.facts import NO_FACTS, facts_of
+from geo.facts import NO_FACTS, FactsTable, facts_of
+from geo.gazetteer_files import (  # noqa: F401 - where the rest of geo and users have found them
+    ENV_VARIABLE,
+    bundled_directory,
+    bundled_files,
+    expand_paths,
+    require_readable,
+    user_files_from_environment,
+)
 from geo.model import COLUMNS, FEATURES, Entry
 
 #: Columns a file must have; the others may be left out of a user's own file.
 REQUIRED_COLUMNS = ("id", "name_ar", "name_en", "feature", "lat", "lon", "parent", "country", "source")
-ENV_VARIABLE = "GEO_GAZETTEER"
 #: More digits than any real population (and than ``int()`` reads from text: 4,300) is a mistake.
 MAX_POPULATION_DIGITS = 12
-
-
-def bundled_directory() -> Path:
-    """Where the project's CSV files are: ``$GEO_GAZETTEER_DIR`` when set (a team's own copy, or a
-    test's), else inside the wheel, else the repository's ``gazetteer/``."""
-    override = os.environ.get("GEO_GAZETTEER_DIR")
-    if override:
-        return Path(override)
-    packaged = Path(__file__).resolve().parent / "_gazetteer"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "gazetteer"
-
-
-def bundled_files() -> list[Path]:
-    return sorted(bundled_directory().glob("*.csv"))
-
-
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named directly, and the ``*.csv`` files of named directories, in a stable order. A
-    folder that cannot be listed or holds no ``.csv`` file is a :class:`GazetteerError`: a user's
-    places silently missing would give silently wrong maps."""
-    files: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        try:
-            folder = path.is_dir()
-        except OSError:  # a name too long ...: read_file reports it on one line
-            folder = False
-        if folder:
-            try:
-                found = sorted(path / name for name in os.listdir(path) if name.endswith(".csv"))
-            except OSError as error:
-                raise GazetteerError(f"cannot list folder: {error.strerror or error}", str(path)) from None
-            if not found:
-                raise GazetteerError("folder holds no .csv files", str(path))
-            files.extend(found)
-        else:
-            files.append(path)
-    return files
-
-
-def require_readable(files: Iterable[Path]) -> None:
-    """Raise :class:`GazetteerError` naming the first file that cannot be opened (missing, a folder,
-    a dangling link), before anything is built from the files."""
-    for path in files:
-        try:
-            with open(path, "rb"):
-                pass
-        except OSError as error:
-            raise GazetteerError(f"cannot read: {error.strerror or error}", str(path)) from None
-
-
-def user_files_from_environment() -> list[Path]:
-    value = os.environ.get(ENV_VARIABLE, "")
-    return expand_paths(part for part in value.split(os.pathsep) if part.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,11 +190,23 @@ def current_umask() -> int:
     return mask
 
 
+class _NoNetwork(BaseSyncAdapter):
+    """The gazetteer's geopy adapter: it answers from its own entries and never opens a connection,
+    so it needs no HTTP session or SSL context (building geopy's default one cost a fiftieth of a
+    second of every process that loads the gazetteer)."""
+
+    def get_json(self, url, *, timeout, headers):
+        raise GeocoderServiceError(f"the gazetteer answers from its own entries; it does not fetch {url}")
+
+    def get_text(self, url, *, timeout, headers):
+        raise GeocoderServiceError(f"the gazetteer answers from its own entries; it does not fetch {url}")
+
+
 class Gazetteer(Geocoder):
     """All gazetteer entries with a name index, a parent index and a geopy geocoder face."""
 
     def __init__(self, entries: Iterable[Entry] = (), files: Iterable[Path] = ()) -> None:
-        super().__init__(timeout=1)
+        super().__init__(timeout=1, adapter_factory=_NoNetwork)
         self.files = list(files)
         self._entries: dict[str, Entry] = {}
         self._by_key: dict[str, list[str]] = defaultdict(list)
@@ -393,9 +358,9 @@ class Gazetteer(Geocoder):
     def admin_chain(self, place_id: str) -> AdminChain:
         return self.admin_chains().get(place_id, EMPTY_CHAIN)
 
-    def all_facts(self) -> dict[str, tuple]:
-        """:meth:`facts` of every entry, for the pipeline to look up without a call per mention."""
-        return {place_id: self.facts(place_id) for place_id in self._entries}
+    def facts_table(self) -> FactsTable:
+        """:meth:`facts` by entry id, for the pipeline to look up without a call per mention."""
+        return FactsTable(self.facts)
 
     def facts(self, place_id: str) -> tuple:
         """What a mention of ``place_id`` reports beyond the entry (:data:`geo.facts.Facts`)."""

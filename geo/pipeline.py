@@ -12,18 +12,22 @@ import os
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 from geo.arabic import char_table, normalise, positions_of
 from geo.corpus import read_chunks
 from geo.discover import approximate_resolution, discover
-from geo.facts import NO_FACTS
+from geo.facts import FactsTable
 from geo.gazetteer import Gazetteer
 from geo.lexicon import Lexicon
-from geo.model import Mention
-from geo.recognize import PlaceIndex, mask_names, scan_text
-from geo.resolve import Resolver
-from geo.roles import assign_roles
+from geo.model import Entry, Mention
+from geo.recognize import Match, PlaceIndex, mask_names, scan_text
+from geo.resolve import Resolution, Resolver
+from geo.roles import RoleDecision, assign_roles
+
+if TYPE_CHECKING:
+    from geo.records import FindingsEncoder
 
 #: A run of these ends a sentence.
 SENTENCE_END = ".!?؟\n"
@@ -49,7 +53,7 @@ class Geoparser:
             self.index = PlaceIndex.build(self.gazetteer, self.lexicon.not_places)
         self.resolver = Resolver(self.gazetteer, self.lexicon)
         #: Per entry, what its mentions report beyond it (geo.facts), worked out once.
-        self.facts = self.gazetteer.all_facts()
+        self.facts = self.gazetteer.facts_table()
 
     @classmethod
     def load(
@@ -59,7 +63,7 @@ class Geoparser:
         (GeoNames places with Arabic names) unless ``world=False`` or ``$GEO_NO_WORLD`` is set; the
         compiled index comes from the on-disk cache when it is fresh."""
         from geo.compiled import load_compiled
-        from geo.gazetteer import bundled_files, expand_paths, require_readable, user_files_from_environment
+        from geo.gazetteer_files import bundled_files, expand_paths, require_readable, user_files_from_environment
 
         require_readable(bundled_files() + user_files_from_environment() + expand_paths(gazetteer_paths))
         if world is None:
@@ -69,8 +73,14 @@ class Geoparser:
 
     def extract(self, text: str, doc: str = "", offset: int = 0) -> list[Mention]:
         """Every place mention in ``text``. ``offset`` is added to the spans (for chunks of a file)."""
+        findings = self.analyse(text)
+        return self.mentions(findings, doc, offset) if findings is not None else []
+
+    def analyse(self, text: str) -> Findings | None:
+        """What the stages find in ``text`` (None when it names no place): what :meth:`extract` makes
+        Mentions of, and a worker process encodes as output rows directly (:mod:`geo.records`)."""
         if not text:
-            return []
+            return None
         norm = normalise(text, boundaries=True)
         scan = scan_text(norm)
         matches = self.index.find(norm, scan)
@@ -90,42 +100,20 @@ class Geoparser:
                 resolutions = [pair[1] for pair in merged]
                 masked = mask_names(matches, scan)
         if not matches:
-            return []
+            return None
         roles = assign_roles(matches, [r.entry for r in resolutions], norm.text, scan, self.lexicon, masked)
-        sentences = _SentenceFinder(text)
-        mentions = []
-        append = mentions.append
-        facts = self.facts
-        for match, resolution, role in zip(matches, resolutions, roles, strict=True):
-            entry = resolution.entry
-            start, end = match.start, match.end
-            sentence, sentence_start = sentences.around(start, end)
-            surface = text[start:end]
-            reason = resolution.reason + ("; metonymy" if role.metonymy else "")
-            if entry.id:
-                lat, lon, name_ar, status, container = entry.lat, entry.lon, entry.name_ar, "resolved", ""
-            else:
-                placed = not math.isnan(entry.lat)
-                lat, lon = (entry.lat, entry.lon) if placed else (None, None)
-                name_ar, status, container = surface, "unresolved", entry.parent
-            # Per entry, not per text (geo.facts): for a name placed at its container, the container's.
-            uncertainty, near, least_precision, a1, a1p, a2, a2p, a3, a3p = facts.get(entry.id or container, NO_FACTS)
-            if resolution.near:
-                uncertainty = near
-            precision = resolution.precision
-            if precision < least_precision:
-                precision = least_precision
-            # Positional, in Mention's field order: with 22 keywords, building a Mention cost more
-            # than finding, resolving and classifying it.
-            append(
-                Mention(
-                    start + offset, end + offset, surface, entry.id, name_ar, entry.name_en, entry.feature,
-                    lat, lon, entry.country, role.role, role.cue, resolution.confidence, precision,
-                    reason, status, doc, sentence, sentence_start, match.clitic, match.ids, container,
-                    "", "", "", "", "", uncertainty, a1, a1p, a2, a2p, a3, a3p,
-                )
-            )  # fmt: skip
-        return mentions
+        return Findings(text, matches, resolutions, roles)
+
+    @cached_property
+    def encoder(self) -> FindingsEncoder:
+        """Writes findings as JSONL or CSV rows without making Mentions (a worker's output)."""
+        from geo.records import FindingsEncoder
+
+        return FindingsEncoder(self.facts)
+
+    def mentions(self, findings: Findings, doc: str = "", offset: int = 0) -> list[Mention]:
+        """The :class:`Mention` of each name :meth:`analyse` found."""
+        return mentions_of(findings, self.facts, doc, offset)
 
     def iter_file(
         self, path: str | os.PathLike, doc: str | None = None, encoding: str = "utf-8"
@@ -149,7 +137,63 @@ class Geoparser:
         return list(self.iter_file(path, doc, encoding))
 
 
-class _SentenceFinder:
+def mentions_of(findings: Findings, facts: FactsTable, doc: str = "", offset: int = 0) -> list[Mention]:
+    """The :class:`Mention` of each name in ``findings``; ``facts`` is the parser's table of what an
+    entry's mentions report about it (:mod:`geo.facts`)."""
+    text = findings.text
+    sentences = SentenceFinder(text)
+    mentions = []
+    append = mentions.append
+    for match, resolution, role in zip(findings.matches, findings.resolutions, findings.roles, strict=True):
+        entry = resolution.entry
+        start, end = match.start, match.end
+        sentence, sentence_start = sentences.around(start, end)
+        surface = text[start:end]
+        reason = resolution.reason + ("; metonymy" if role.metonymy else "")
+        if entry.id:
+            lat, lon, name_ar, status, container = entry.lat, entry.lon, entry.name_ar, "resolved", ""
+        else:
+            lat, lon, name_ar, status, container = unresolved_fields(entry, surface)
+        # Per entry, not per text (geo.facts): for a name placed at its container, the container's.
+        uncertainty, near, least_precision, a1, a1p, a2, a2p, a3, a3p = facts[entry.id or container]
+        if resolution.near:
+            uncertainty = near
+        precision = resolution.precision
+        if precision < least_precision:
+            precision = least_precision
+        # Positional, in Mention's field order: with 22 keywords, building a Mention cost more
+        # than finding, resolving and classifying it.
+        append(
+            Mention(
+                start + offset, end + offset, surface, entry.id, name_ar, entry.name_en, entry.feature,
+                lat, lon, entry.country, role.role, role.cue, resolution.confidence, precision,
+                reason, status, doc, sentence, sentence_start, match.clitic, match.ids, container,
+                "", "", "", "", "", uncertainty, a1, a1p, a2, a2p, a3, a3p,
+            )
+        )  # fmt: skip
+    return mentions
+
+
+@dataclass(slots=True)
+class Findings:
+    """What the stages found in one text, name by name in text order: the match, its resolution and
+    its role. Plain lists, shared by whatever turns them into output (Mentions, or JSONL rows)."""
+
+    text: str
+    matches: list[Match]
+    resolutions: list[Resolution]
+    roles: list[RoleDecision]
+
+
+def unresolved_fields(entry: Entry, surface: str) -> tuple[float | None, float | None, str, str, str]:
+    """(lat, lon, name_ar, status, container) of a name the gazetteer lacks (``entry`` is its
+    pseudo-entry): placed at its container, if it has one; its Arabic name is the text's."""
+    if math.isnan(entry.lat):
+        return None, None, surface, "unresolved", entry.parent
+    return entry.lat, entry.lon, surface, "unresolved", entry.parent
+
+
+class SentenceFinder:
     """The sentence around a span, trimmed to a readable window."""
 
     def __init__(self, text: str) -> None:

@@ -164,7 +164,8 @@ class ParserSpec:
     def parser(self) -> Geoparser:
         from geo.pipeline import Geoparser
 
-        return Geoparser.load(self.paths, world=self.world)
+        # A command's parser extracts and draws; the gazetteer's geopy face is not needed.
+        return Geoparser.load(self.paths, world=self.world, geocoder=False)
 
     @cached_property
     def gazetteer(self):

@@ -157,9 +157,9 @@ class CachedParser:
         from geo.lexicon import Lexicon
         from geo.pipeline import Geoparser
 
-        loaded = read_index(Path(self.file), [Path(f) for f in self.files])
+        loaded = read_index(Path(self.file), [Path(f) for f in self.files], geocoder=False)
         if loaded is None:  # removed or replaced since the parent checked it: build as the parent would
-            return Geoparser.load(self.paths, world=self.world)
+            return Geoparser.load(self.paths, world=self.world, geocoder=False)
         gazetteer, index = loaded
         return Geoparser(gazetteer, Lexicon.load(), index=index)
 

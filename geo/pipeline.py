@@ -19,9 +19,9 @@ from geo.arabic import char_table, normalise, positions_of
 from geo.corpus import read_chunks
 from geo.discover import approximate_resolution, discover
 from geo.facts import FactsTable
-from geo.gazetteer import Gazetteer
 from geo.lexicon import Lexicon
 from geo.model import Entry, Mention
+from geo.places import Places
 from geo.recognize import Match, PlaceIndex, mask_names, scan_text
 from geo.resolve import Resolution, Resolver
 from geo.roles import RoleDecision, assign_roles
@@ -42,7 +42,7 @@ ELLIPSIS = "…"
 class Geoparser:
     """Everything built once (gazetteer, word lists, automaton); :meth:`extract` per text."""
 
-    gazetteer: Gazetteer
+    gazetteer: Places
     lexicon: Lexicon = field(default_factory=Lexicon.load)
     #: Also report names the gazetteer lacks (after حي، قرية ... or before a container phrase).
     discover: bool = True
@@ -57,18 +57,21 @@ class Geoparser:
 
     @classmethod
     def load(
-        cls, gazetteer_paths: Iterable[str | os.PathLike] = (), *, world: bool | None = None, cache: bool = True
+        cls, gazetteer_paths: Iterable[str | os.PathLike] = (), *, world: bool | None = None, cache: bool = True,
+        geocoder: bool = True,
     ) -> Geoparser:
         """The bundled gazetteer, ``$GEO_GAZETTEER`` and ``gazetteer_paths``, plus the world layer
         (GeoNames places with Arabic names) unless ``world=False`` or ``$GEO_NO_WORLD`` is set; the
-        compiled index comes from the on-disk cache when it is fresh."""
+        compiled index comes from the on-disk cache when it is fresh. With ``geocoder=False`` the
+        parser's gazetteer is its entries alone (:class:`~geo.places.Places`, no geopy face): what a
+        process that only extracts needs, without importing geopy."""
         from geo.compiled import load_compiled
         from geo.gazetteer_files import bundled_files, expand_paths, require_readable, user_files_from_environment
 
         require_readable(bundled_files() + user_files_from_environment() + expand_paths(gazetteer_paths))
         if world is None:
             world = not os.environ.get("GEO_NO_WORLD")
-        gazetteer, lexicon, index = load_compiled(gazetteer_paths, world=world, use_cache=cache)
+        gazetteer, lexicon, index = load_compiled(gazetteer_paths, world=world, use_cache=cache, geocoder=geocoder)
         return cls(gazetteer, lexicon, index=index)
 
     def extract(self, text: str, doc: str = "", offset: int = 0) -> list[Mention]:

@@ -19,7 +19,7 @@ import ahocorasick
 
 from geo.arabic import Normalised, name_key, normalise, word_boundaries
 from geo.clitics import LAM_PROCLITICS, PROCLITICS, lam_form
-from geo.gazetteer import Gazetteer
+from geo.places import Places
 from geo.world import WORLD_PREFIX
 
 
@@ -82,7 +82,7 @@ class PlaceIndex:
     readings: list[tuple] = field(default_factory=list)
 
     @classmethod
-    def build(cls, gazetteer: Gazetteer, not_places: Iterable[str] = ()) -> PlaceIndex:
+    def build(cls, gazetteer: Places, not_places: Iterable[str] = ()) -> PlaceIndex:
         """One automaton over " " + clitic + name for every spelling and every clitic it may take.
 
         The leading space pins each key to the start of a word, so a single leftmost-longest pass

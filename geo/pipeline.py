@@ -145,20 +145,26 @@ def mentions_of(findings: Findings, facts: FactsTable, doc: str = "", offset: in
     entry's mentions report about it (:mod:`geo.facts`)."""
     text = findings.text
     sentences = SentenceFinder(text)
+    breaks, whole = sentences.breaks, sentences.whole
     mentions = []
     append = mentions.append
     for match, resolution, role in zip(findings.matches, findings.resolutions, findings.roles, strict=True):
         entry = resolution.entry
         start, end = match.start, match.end
-        sentence, sentence_start = sentences.around(start, end)
+        # SentenceFinder.around, its common case inlined: the whole sentence, already stripped.
+        known = whole.get(bisect_right(breaks, start))
+        if known is not None and start - SENTENCE_CONTEXT <= known[0] and end <= known[1] <= end + SENTENCE_CONTEXT:
+            sentence, sentence_start = known[2], start - known[3]
+        else:
+            sentence, sentence_start = sentences.around(start, end)
         surface = text[start:end]
-        reason = resolution.reason + ("; metonymy" if role.metonymy else "")
-        if entry.id:
+        place_id = entry.id
+        if place_id:
             lat, lon, name_ar, status, container = entry.lat, entry.lon, entry.name_ar, "resolved", ""
         else:
             lat, lon, name_ar, status, container = unresolved_fields(entry, surface)
         # Per entry, not per text (geo.facts): for a name placed at its container, the container's.
-        uncertainty, near, least_precision, a1, a1p, a2, a2p, a3, a3p = facts[entry.id or container]
+        uncertainty, near, least_precision, a1, a1p, a2, a2p, a3, a3p = facts[place_id or container]
         if resolution.near:
             uncertainty = near
         precision = resolution.precision
@@ -168,9 +174,10 @@ def mentions_of(findings: Findings, facts: FactsTable, doc: str = "", offset: in
         # than finding, resolving and classifying it.
         append(
             Mention(
-                start + offset, end + offset, surface, entry.id, name_ar, entry.name_en, entry.feature,
+                start + offset, end + offset, surface, place_id, name_ar, entry.name_en, entry.feature,
                 lat, lon, entry.country, role.role, role.cue, resolution.confidence, precision,
-                reason, status, doc, sentence, sentence_start, match.clitic, match.ids, container,
+                resolution.reason + "; metonymy" if role.metonymy else resolution.reason, status, doc,
+                sentence, sentence_start, match.clitic, match.ids, container,
                 "", "", "", "", "", uncertainty, a1, a1p, a2, a2p, a3, a3p,
             )
         )  # fmt: skip
@@ -209,12 +216,12 @@ class SentenceFinder:
                        if following != p + 1]
         #: Sentence number -> (its start, its end, the stripped sentence, where that starts): the
         #: answer for every mention the whole sentence fits around, which is most of them.
-        self._whole: dict[int, tuple[int, int, str, int]] = {}
+        self.whole: dict[int, tuple[int, int, str, int]] = {}
 
     def around(self, start: int, end: int) -> tuple[str, int]:
         """The sentence holding ``text[start:end]`` and the mention's offset inside it."""
         position = bisect_right(self.breaks, start)
-        whole = self._whole.get(position)
+        whole = self.whole.get(position)
         if whole is not None:
             sentence_start, sentence_end, sentence, stripped_start = whole
         else:
@@ -223,7 +230,7 @@ class SentenceFinder:
             raw = self.text[sentence_start:sentence_end]
             stripped = raw.lstrip(" \t\r\n,،;؛-")
             sentence, stripped_start = stripped.rstrip(), sentence_start + len(raw) - len(stripped)
-            self._whole[position] = (sentence_start, sentence_end, sentence, stripped_start)
+            self.whole[position] = (sentence_start, sentence_end, sentence, stripped_start)
         if start - SENTENCE_CONTEXT <= sentence_start and end <= sentence_end <= end + SENTENCE_CONTEXT:
             return sentence, start - stripped_start
         # A long sentence: a window of it around the mention, cut between words and marked with an

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from bisect import bisect_right
 from collections.abc import Iterable
 from operator import attrgetter
 
@@ -159,6 +160,9 @@ class FindingsEncoder:
         self.facts = facts
         self._json: dict[tuple[str, bool], bytes] = {}
         self._csv: dict[tuple[str, bool], list] = {}
+        #: (id of a resolution, id of a role) -> (the two, the JSON from place_id to container): the
+        #: objects are kept, so an id is never another object's while its entry is here.
+        self._middles: dict[tuple[int, int], tuple] = {}
 
     # -- JSON Lines ----------------------------------------------------------------------------------
     def jsonl(self, buffer: bytearray, findings, doc: str, offset: int, metadata: tuple[str, str, str, str]) -> int:
@@ -166,7 +170,7 @@ class FindingsEncoder:
         into it, whose date, title, url and source are ``metadata``) to ``buffer``; the number of
         mentions. A text that holds a lone surrogate (from the Python API) is written the way
         :func:`jsonl_lines` writes it."""
-        from geo.pipeline import SentenceFinder
+        from geo.pipeline import SENTENCE_CONTEXT, SentenceFinder
 
         mark = len(buffer)
         dumps = orjson.dumps
@@ -179,47 +183,71 @@ class FindingsEncoder:
         tail = b"," + tail[1:] + b"\n"
         text = findings.text
         sentences = SentenceFinder(text)
-        facts = self.facts
-        cached = self._json
+        breaks, whole = sentences.breaks, sentences.whole
+        context = SENTENCE_CONTEXT
+        middles = self._middles
+        if len(middles) > 50_000:
+            middles.clear()
+        quoted: dict[str, bytes] = {}
         count = 0
         try:
             for match, resolution, role in zip(findings.matches, findings.resolutions, findings.roles, strict=True):
-                entry = resolution.entry
                 start, end = match.start, match.end
-                sentence, _sentence_start = sentences.around(start, end)
-                surface = text[start:end]
-                near = resolution.near
-                if entry.id:
-                    status, container = "resolved", ""
-                    uncertainty, near_uncertainty, least_precision = facts[entry.id][:3]
-                    fragment = cached.get((entry.id, near))
-                    if fragment is None:
-                        fragment = cached[entry.id, near] = self._entry_json(entry, surface, near)
+                # SentenceFinder.around, its common case inlined (as in geo.pipeline.mentions_of).
+                known = whole.get(bisect_right(breaks, start))
+                if known is not None and start - context <= known[0] and end <= known[1] <= end + context:
+                    sentence = known[2]
                 else:
-                    _lat, _lon, _name, status, container = _unresolved(entry, surface)
-                    uncertainty, near_uncertainty, least_precision = facts[container][:3]
-                    fragment = self._entry_json(entry, surface, near)
-                if near:
-                    uncertainty = near_uncertainty
-                precision = resolution.precision
-                if precision < least_precision:
-                    precision = least_precision
+                    sentence = sentences.around(start, end)[0]
+                surface = text[start:end]
+                # Everything from place_id to container follows from the resolution and the role,
+                # which the resolver and the role stage share between mentions decided alike.
+                known = middles.get((id(resolution), id(role)))
+                if known is None or known[0] is not resolution or known[1] is not role:
+                    middle = self._middle(resolution, role, surface)
+                    if resolution.entry.id:
+                        middles[id(resolution), id(role)] = (resolution, role, middle)
+                else:
+                    middle = known[2]
+                sentence_json = quoted.get(sentence)
+                if sentence_json is None:
+                    sentence_json = quoted[sentence] = dumps(sentence)
                 buffer += head
                 buffer += b'%d,"end":%d,"surface":' % (start + offset, end + offset)
                 buffer += dumps(surface)
-                buffer += fragment
-                rest = dumps({
-                    "role": role.role, "cue": role.cue, "event": "", "confidence": resolution.confidence,
-                    "precision": precision, "uncertainty_km": uncertainty,
-                    "reason": resolution.reason + "; metonymy" if role.metonymy else resolution.reason,
-                    "status": status, "container": container, "sentence": sentence,
-                })  # fmt: skip
-                buffer += memoryview(rest)[1:-1]
+                buffer += middle
+                buffer += sentence_json
                 buffer += tail
                 count += 1
         except orjson.JSONEncodeError:
             return self._jsonl_slowly(buffer, mark, findings, doc, offset, metadata)
         return count
+
+    def _middle(self, resolution, role, surface: str) -> bytes:
+        """``,"place_id": ... "container":...,"sentence":`` of a mention: its entry's fields (encoded
+        once per entry and "near"), then what its resolution and role say."""
+        entry, near = resolution.entry, resolution.near
+        if entry.id:
+            status, container = "resolved", ""
+            fragment = self._json.get((entry.id, near))
+            if fragment is None:
+                fragment = self._json[entry.id, near] = self._entry_json(entry, surface, near)
+        else:
+            _lat, _lon, _name, status, container = _unresolved(entry, surface)
+            fragment = self._entry_json(entry, surface, near)
+        uncertainty, near_uncertainty, least_precision = self.facts[entry.id or container][:3]
+        if near:
+            uncertainty = near_uncertainty
+        precision = resolution.precision
+        if precision < least_precision:
+            precision = least_precision
+        rest = orjson.dumps({
+            "role": role.role, "cue": role.cue, "event": "", "confidence": resolution.confidence,
+            "precision": precision, "uncertainty_km": uncertainty,
+            "reason": resolution.reason + "; metonymy" if role.metonymy else resolution.reason,
+            "status": status, "container": container,
+        })  # fmt: skip
+        return fragment + rest[1:-1] + b',"sentence":'
 
     def _entry_json(self, entry, surface: str, near: bool) -> bytes:
         """``,"place_id":...,"admin3_pcode":...,`` of a mention of ``entry``."""

@@ -776,17 +776,18 @@ def read_chunks(
 
 
 def file_chunks(path: str, encoding: str = "utf-8", name: str | None = None) -> list[tuple[int, str]]:
-    """``list(read_chunks(path, encoding, name))`` for a file of a few megabytes at most, read and
-    decoded in one go: a news article is one read and one decode, not an incremental decoder fed
-    block by block. Anything unusual (an error to report, a text long enough to be cut) takes
-    :func:`read_chunks` itself, so errors and chunks are exactly its own."""
+    """``list(read_chunks(path, encoding, name))`` for a file of a few megabytes at most, a UTF-8 one
+    read and decoded in one go: a news article is one read and one decode, not an incremental
+    decoder fed block by block. Anything else (another encoding, an error to report, a text long
+    enough to be cut) takes :func:`read_chunks` itself, so errors and chunks are exactly its own."""
     try:
-        codec = _reading_codec(encoding)
+        if not _is_utf8(encoding):
+            raise LookupError(encoding)
         with open(path, "rb") as stream:
             data = stream.read()
-        if codec.startswith("utf-8") and (b"\x00" in data or data.startswith(_OTHER_BOM_MARKS)):
+        if b"\x00" in data or data.startswith(_OTHER_BOM_MARKS):
             raise ValueError("refused: read_chunks says why")
-        text = data.decode(codec)
+        text = data.decode("utf-8-sig")
     except (OSError, ValueError, LookupError):  # a UnicodeDecodeError is a ValueError
         return list(read_chunks(path, encoding, name))
     if len(text) >= CHUNK_CHARS:
@@ -795,9 +796,11 @@ def file_chunks(path: str, encoding: str = "utf-8", name: str | None = None) -> 
 
 
 @functools.cache
-def _reading_codec(encoding: str) -> str:
-    """The codec :func:`read_chunks` decodes ``encoding`` with (a UTF-8 byte order mark skipped)."""
-    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def text_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:

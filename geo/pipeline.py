@@ -178,7 +178,7 @@ def mentions_of(findings: Findings, facts: FactsTable, doc: str = "", offset: in
                 lat, lon, entry.country, role.role, role.cue, resolution.confidence, precision,
                 resolution.reason + "; metonymy" if role.metonymy else resolution.reason, status, doc,
                 sentence, sentence_start, match.clitic, match.ids, container,
-                "", "", "", "", "", uncertainty, a1, a1p, a2, a2p, a3, a3p,
+                "", "", "", "", role.event, uncertainty, a1, a1p, a2, a2p, a3, a3p,
             )
         )  # fmt: skip
     return mentions

@@ -242,7 +242,7 @@ class FindingsEncoder:
         if precision < least_precision:
             precision = least_precision
         rest = orjson.dumps({
-            "role": role.role, "cue": role.cue, "event": "", "confidence": resolution.confidence,
+            "role": role.role, "cue": role.cue, "event": role.event, "confidence": resolution.confidence,
             "precision": precision, "uncertainty_km": uncertainty,
             "reason": resolution.reason + "; metonymy" if role.metonymy else resolution.reason,
             "status": status, "container": container,
@@ -322,7 +322,7 @@ class FindingsEncoder:
             cue = role.cue
             append([
                 doc, start + offset, end + offset, "'" + surface if surface.startswith(starts) else surface,
-                *values, role.role, "'" + cue if cue.startswith(starts) else cue, "", resolution.confidence,
+                *values, role.role, "'" + cue if cue.startswith(starts) else cue, role.event, resolution.confidence,
                 precision, uncertainty, "'" + reason if reason.startswith(starts) else reason, status,
                 "'" + container if container.startswith(starts) else container,
                 "'" + sentence if sentence.startswith(starts) else sentence, *tail,

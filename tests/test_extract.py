@@ -64,6 +64,8 @@ def test_extract_jsonl_contract(tmp_path):
         assert r["doc"] == str(article)
         assert text[r["start"] : r["end"]] == r["surface"]
     assert records[2]["role"] == "diplomatic"
+    # A conflict location says what kind of event its cue names; other mentions leave it empty.
+    assert [r["event"] for r in records] == ["air/drone strike", "air/drone strike", ""]
 
 
 def test_extract_from_stdin_and_a_folder(tmp_path):

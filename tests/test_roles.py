@@ -182,3 +182,101 @@ def test_the_parties_to_talks_are_not_their_venue(geoparser):
 )
 def test_words_that_look_like_conflict_cues_are_not(geoparser, text):
     assert all(role != "conflict" for role, _cue in roles(geoparser, text).values())
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "event"),
+    [
+        ("شنت الطائرات غارات على سراقب", "سراقب", "air/drone strike"),
+        ("ألقت المروحيات براميل متفجرة على داريا", "داريا", "air/drone strike"),
+        ("سقطت قذائف الهاون على حي الشعار", "الشعار", "shelling/artillery/missile attack"),
+        ("اندلعت اشتباكات عنيفة في درعا", "درعا", "armed clash"),
+        ("انفجرت عبوة ناسفة في منبج", "منبج", "remote explosive/landmine/IED"),
+        ("فجر انتحاري نفسه في الرقة", "الرقة", "suicide bomb"),
+        ("اختطف مسلحون صحفياً في إدلب", "إدلب", "abduction/forced disappearance"),
+        ("نزح آلاف المدنيين من خان شيخون", "خان شيخون", "displacement"),
+        ("تفرض القوات حصاراً خانقاً على مضايا", "مضايا", "siege"),
+        ("دخل وقف إطلاق النار حيز التنفيذ في دوما", "دوما", "agreement"),
+        # A cue that says only that people were killed takes the kind of a cue near it that names one.
+        ("قتل مدنيان بقذائف مدفعية سقطت على حي الوعر", "الوعر", "shelling/artillery/missile attack"),
+        ("أحصى المرصد عشرات القتلى في دوما", "دوما", "casualties"),
+    ],
+)
+def test_a_conflict_mention_says_what_kind_of_event_its_cue_names(geoparser, text, surface, event):
+    mention = next(m for m in geoparser.extract(text) if m.surface == surface)
+    assert (mention.role, mention.event) == ("conflict", event)
+
+
+def test_only_conflict_mentions_have_an_event(geoparser):
+    mentions = geoparser.extract("قصفت الطائرات حلب. وعقد اجتماع في جنيف. وعاد الوزير إلى بيته في حمص")
+    assert {m.surface: (m.role, m.event) for m in mentions} == {
+        "حلب": ("conflict", "shelling/artillery/missile attack"),
+        "جنيف": ("diplomatic", ""),
+        "حمص": ("other", ""),
+    }
+
+
+def test_every_event_of_the_cue_lists_is_in_the_vocabulary_and_acled_ones_are_marked():
+    from geo.lexicon import load_events
+
+    events = load_events()
+    lexicon = Lexicon.load()
+    assert {cue.event for cue in lexicon.cues if cue.event} <= set(events)
+    assert all(cue.event or cue.role == "diplomatic" or cue.text in GENERIC_CUES for cue in lexicon.cues)
+    assert events["air/drone strike"] == "yes" and events["siege"] == "no"
+
+
+#: Conflict cues that name harm or a hit but not how: their mentions take a nearby cue's event.
+GENERIC_CUES = {"أصاب", "أصابت", "ضربت", "ضرب"}
+
+
+def test_users_add_cues_with_their_event(tmp_path, monkeypatch, gazetteer):
+    from geo.pipeline import Geoparser
+
+    extra = tmp_path / "cues.csv"
+    extra.write_text("role,cue,match,reach,event,scope,note\nconflict,نهبت,exact,,looting/property destruction,,\n")
+    monkeypatch.setenv("GEO_CUES", str(extra))
+    [mention] = Geoparser(gazetteer, Lexicon.load()).extract("وزعم شهود أن عصابة نهبت محلات في حمص")
+    assert (mention.role, mention.cue, mention.event) == ("conflict", "نهبت", "looting/property destruction")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("conflict,قصفوا,exact,,airstrike,,", r"cues\.csv:2: unknown event 'airstrike'"),
+        ("diplomatic,تفاوضوا,exact,,armed clash,,", r"cues\.csv:2: only a conflict cue names an event"),
+        ("conflict,قصفوا,exact,,,sideways,", r"cues\.csv:2: scope 'sideways' must be empty, next or after"),
+        ("conflict,قصفوا,fuzzy,,,,", r"cues\.csv:2: match 'fuzzy' must be prefix, exact, word or phrase"),
+    ],
+)
+def test_a_bad_cue_row_names_its_file_and_line(tmp_path, monkeypatch, row, message):
+    from geo.errors import GeoError
+
+    extra = tmp_path / "cues.csv"
+    extra.write_text("role,cue,match,reach,event,scope,note\n" + row + "\n", encoding="utf-8")
+    monkeypatch.setenv("GEO_CUES", str(extra))
+    with pytest.raises(GeoError, match=message):
+        Lexicon.load()
+
+
+def test_a_bad_context_row_names_its_file_and_line(tmp_path, monkeypatch):
+    from geo.errors import GeoError
+
+    extra = tmp_path / "context.csv"
+    extra.write_text("kind,word,features,note\nlist,كذلك,,\nsideways,هناك,,\n", encoding="utf-8")
+    monkeypatch.setenv("GEO_CONTEXT_WORDS", str(extra))
+    with pytest.raises(GeoError, match=r"context\.csv:3: kind 'sideways' must be trigger, locative, .*, refuge"):
+        Lexicon.load()
+
+
+def test_users_add_context_words_of_the_new_kinds(tmp_path, monkeypatch, gazetteer):
+    """A user's refuge word makes the place after it a refuge of the displaced, not a conflict location."""
+    from geo.pipeline import Geoparser
+
+    text = "نزح آلاف المدنيين من سراقب ونزلوا ضيوفاً في أطمة"
+    assert {m.surface: m.role for m in Geoparser(gazetteer).extract(text)}["أطمة"] == "conflict"
+    extra = tmp_path / "context.csv"
+    extra.write_text("kind,word,features,note\nrefuge,ضيوفا,,guests (of)\n", encoding="utf-8")
+    monkeypatch.setenv("GEO_CONTEXT_WORDS", str(extra))
+    found = {m.surface: m.role for m in Geoparser(gazetteer, Lexicon.load()).extract(text)}
+    assert (found["سراقب"], found["أطمة"]) == ("conflict", "other")

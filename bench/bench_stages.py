@@ -31,7 +31,7 @@ def main() -> None:
 
     from geo.arabic import normalise
     from geo.discover import discover
-    from geo.pipeline import Geoparser, _SentenceFinder
+    from geo.pipeline import Geoparser, SentenceFinder
     from geo.recognize import mask_names, scan_text
     from geo.roles import assign_roles
 
@@ -49,7 +49,7 @@ def main() -> None:
         prepared.append((text, norm, scan, matches, resolutions, mask_names(matches, scan)))
 
     def sentences(text: str, matches) -> None:
-        finder = _SentenceFinder(text)
+        finder = SentenceFinder(text)
         for match in matches:
             finder.around(match.start, match.end)
 

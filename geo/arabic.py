@@ -132,6 +132,29 @@ class Normalised:
         return src_start, src_end
 
 
+    def spans(self, starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
+        """:meth:`span` of many spans at once (one look-up in the offsets for all of them)."""
+        if self.offsets is None:
+            return [self.span(start, end) for start, end in zip(starts, ends, strict=True)]
+        offsets = self.offsets
+        if isinstance(offsets, np.ndarray):
+            firsts = offsets.take(starts).tolist()
+            lasts = offsets.take(np.subtract(ends, 1)).tolist()
+        else:
+            firsts = [offsets[start] for start in starts]
+            lasts = [offsets[end - 1] for end in ends]
+        source = self.source
+        length = len(source)
+        marks = _TRAILING_MARKS
+        found = []
+        for src_start, src_end in zip(firsts, lasts, strict=True):
+            src_end += 1
+            while src_end < length and source[src_end] in marks:
+                src_end += 1
+            found.append((src_start, src_end))
+        return found
+
+
 def fold(text: str) -> str:
     """The folded form of ``text`` without offsets: what names and cue words are compared in."""
     return text.translate(_TABLE)
@@ -296,8 +319,15 @@ def word_boundaries(folded: str) -> str:
     """
     if not folded:
         return folded
+    if len(folded) < _SHORT:
+        # A name or a word: NumPy's set-up would cost more than the work.
+        return "".join([char if char.isalnum() and char <= "\uffff" else " " for char in folded])
     codes = _codes(folded)
     return _boundaries(codes, int(codes.max()) < 0x10000)
+
+
+#: Below this many characters, character by character in Python beats NumPy's per-call cost.
+_SHORT = 48
 
 
 def is_arabic_name(text: str) -> bool:

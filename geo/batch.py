@@ -164,7 +164,8 @@ class ParserSpec:
     def parser(self) -> Geoparser:
         from geo.pipeline import Geoparser
 
-        return Geoparser.load(self.paths, world=self.world)
+        # A command's parser extracts and draws; the gazetteer's geopy face is not needed.
+        return Geoparser.load(self.paths, world=self.world, geocoder=False)
 
     @cached_property
     def gazetteer(self):
@@ -173,7 +174,7 @@ class ParserSpec:
         if "parser" in self.__dict__:
             return self.parser.gazetteer
         from geo.compiled import load_gazetteer
-        from geo.gazetteer import bundled_files, expand_paths, require_readable, user_files_from_environment
+        from geo.gazetteer_files import bundled_files, expand_paths, require_readable, user_files_from_environment
 
         require_readable(bundled_files() + user_files_from_environment() + expand_paths(self.paths))
         world = not os.environ.get("GEO_NO_WORLD") if self.world is None else self.world
@@ -182,7 +183,7 @@ class ParserSpec:
     def source(self) -> Geoparser | ParserSource:
         """What a local pool's workers build their parser from."""
         from geo.engines import CachedParser
-        from geo.gazetteer import bundled_files, expand_paths, require_readable, user_files_from_environment
+        from geo.gazetteer_files import bundled_files, expand_paths, require_readable, user_files_from_environment
 
         # The same refusals as Geoparser.load, before any worker starts.
         require_readable(bundled_files() + user_files_from_environment() + expand_paths(self.paths))
@@ -461,10 +462,11 @@ def map_to(parser: Geoparser | ParserSpec, args, options: RunOptions | None = No
     ``args.out`` is the HTML file, or stdout when it is None or ``-``; one companion may be ``-``
     instead when the page goes to a file. Every file is written whole or not at all, and each one's
     folder is checked (its temporary file made) before the extraction starts."""
+    # geo.maps loads what draws a map (folium, jinja2, pandas) only when a map is drawn, after the
+    # run: a pool's parent waits through the run holding little, and its workers are gone by then.
     from geo import maps
     from geo.formats import STDOUT, check_terminal, through_file
-    from geo.maps.basemap import tile_prefix
-    from geo.maps.export import CSS_LENGTH
+    from geo.maps.options import CSS_LENGTH, tile_prefix
     from geo.mention_table import is_mention_table
 
     out = STDOUT if args.out is None else args.out
@@ -488,8 +490,7 @@ def map_to(parser: Geoparser | ParserSpec, args, options: RunOptions | None = No
         osm_layer=not args.no_osm,
         by=getattr(args, "by", None),
     )
-    gazetteer = parser.gazetteer
-    if args.focus and gazetteer.get(args.focus) is None:
+    if args.focus and parser.gazetteer.get(args.focus) is None:
         raise UsageError(f"--focus {args.focus}: no such place id in the gazetteer (try: geo gazetteer search NAME)")
     if args.shared_assets and not args.fragment:
         raise UsageError("--shared-assets goes with --fragment (the assets the fragments leave out)")
@@ -536,6 +537,8 @@ def map_to(parser: Geoparser | ParserSpec, args, options: RunOptions | None = No
                 progress.close()
         _refuse_if_nothing_was_read(report, out)
         map_options = replace(map_options, documents=report.documents - report.failed)
+        # The gazetteer too, after the run (a pool's parent needs it only to draw).
+        gazetteer = parser.gazetteer
         built = maps.render_map(tally, gazetteer=gazetteer, options=map_options)
         for flag in on_stdout:
             files[flag] = stack.enter_context(through_file(kinds[flag]))

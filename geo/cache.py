@@ -96,6 +96,21 @@ def read(path: Path, kind: str) -> bytes | None:
     return payload
 
 
+def present(path: Path, kind: str) -> bool:
+    """True when ``path`` is a ``kind`` file in a trusted folder, by its first line: what a process
+    that hands the file to others (a pool's parent) checks. Whoever reads it checks the rest
+    (:func:`read`), and a file found damaged then is rebuilt."""
+    if not trusted_folder(path.parent):
+        return False
+    try:
+        with open(path, "rb") as stream:
+            if untrusted_reason(path, folder=False) is not None:
+                return False
+            return stream.readline(len(MAGIC) + 64) == MAGIC + kind.encode() + b"\n"
+    except OSError:
+        return False
+
+
 def write(path: Path, kind: str, payload: bytes) -> bool:
     """Store ``payload`` as a ``kind`` cache file, atomically; False when the folder cannot be used
     (a read-only or untrusted cache only costs a rebuild next time)."""

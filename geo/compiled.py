@@ -14,30 +14,44 @@ positions in the list of gazetteer files and put back on the paths of the run th
 
 from __future__ import annotations
 
+import array
+import base64
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from geo import __version__, cache
 from geo.cache import cache_directory
-from geo.gazetteer import Gazetteer, bundled_files, expand_paths, user_files_from_environment
-from geo.lexicon import DATA, Lexicon
+from geo.gazetteer_files import bundled_files, expand_paths, user_files_from_environment
 from geo.model import Entry
 
-FORMAT = 5
+if TYPE_CHECKING:
+    from geo.gazetteer import Gazetteer
+    from geo.lexicon import Lexicon
+    from geo.places import Places
+
+#: The word lists (cues, context words ...): an index is built from them too.
+DATA = Path(__file__).resolve().parent / "data"
+
+FORMAT = 7
 KIND = f"index {FORMAT}"
 #: Index files kept in the cache folder (this run's and the one before, e.g. of another checkout).
 KEEP = 2
 _ORIGIN = [f.name for f in fields(Entry)].index("origin")
 _VARIANTS = [i for i, f in enumerate(fields(Entry)) if f.name in ("variants_ar", "variants_en")]
+_REPEATED = [i for i, f in enumerate(fields(Entry))
+             if f.name in ("feature", "parent", "country", "coord_method", "pcode", "admin_pcode")]
 
 __all__ = ["cache_directory", "compiled_file", "load_compiled", "read_index"]
 
@@ -104,6 +118,8 @@ def _world_entries(gazetteer: Gazetteer, lexicon: Lexicon):
 
 def build(paths: Iterable[str | os.PathLike] = (), world: bool = True):
     """(gazetteer, index), built from the files."""
+    from geo.gazetteer import Gazetteer
+    from geo.lexicon import Lexicon
     from geo.recognize import PlaceIndex
 
     lexicon = Lexicon.load()
@@ -117,14 +133,18 @@ def build(paths: Iterable[str | os.PathLike] = (), world: bool = True):
     return gazetteer, PlaceIndex.build(gazetteer, lexicon.not_places)
 
 
-def load_compiled(paths: Iterable[str | os.PathLike] = (), world: bool = True, use_cache: bool = True):
+def load_compiled(paths: Iterable[str | os.PathLike] = (), world: bool = True, use_cache: bool = True,
+                  geocoder: bool = True):
     """(gazetteer, lexicon, index) for a :class:`~geo.pipeline.Geoparser`, from the cache when it holds
-    a sound index of these very sources, else built (and cached)."""
+    a sound index of these very sources, else built (and cached). ``geocoder=False``: the gazetteer as
+    :class:`~geo.places.Places`, without the geopy face (and without importing geopy)."""
+    from geo.lexicon import Lexicon
+
     paths = list(paths)
     sources = Sources.of(paths, world)
     if use_cache:
         target = sources.target()
-        loaded = read_index(target, sources.files)
+        loaded = read_index(target, sources.files, geocoder)
         if loaded is not None:
             return loaded[0], Lexicon.load(), loaded[1]
     gazetteer, index = build(paths, world)
@@ -133,15 +153,16 @@ def load_compiled(paths: Iterable[str | os.PathLike] = (), world: bool = True, u
     return gazetteer, Lexicon.load(), index
 
 
-def load_gazetteer(paths: Iterable[str | os.PathLike] = (), world: bool = True) -> Gazetteer:
-    """The gazetteer of the index (world layer included) without its automaton: what a process that
-    draws a map but extracts nothing itself needs (a pool's parent)."""
+def load_gazetteer(paths: Iterable[str | os.PathLike] = (), world: bool = True) -> Places:
+    """The gazetteer of the index (world layer included) without its automaton or geopy face: what a
+    process that draws a map but extracts nothing itself needs (a pool's parent)."""
     paths = list(paths)
     sources = Sources.of(paths, world)
     payload = cache.read(sources.target(), KIND)
     if payload is not None:
         try:
-            return _decode(orjson.loads(payload), sources.files, automaton=False)[0]
+            with collection_paused():
+                return _decode(orjson.loads(payload), sources.files, automaton=False, geocoder=False)[0]
         except (ValueError, TypeError, KeyError, IndexError):
             pass
     return load_compiled(paths, world)[0]
@@ -153,7 +174,7 @@ def compiled_file(paths: Iterable[str | os.PathLike] = (), world: bool = True) -
     paths = list(paths)
     sources = Sources.of(paths, world)
     target = sources.target()
-    if cache.read(target, KIND) is not None:
+    if cache.present(target, KIND):
         return target
     gazetteer, index = build(paths, world)
     return target if save_index(target, gazetteer, index, sources.files) else None
@@ -161,6 +182,8 @@ def compiled_file(paths: Iterable[str | os.PathLike] = (), world: bool = True) -
 
 # -- the file ------------------------------------------------------------------------------------------
 def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path]) -> bool:
+    from geo.recognize import CLITICS
+
     state = gazetteer.to_state()
     places = {f"{path}:": number for number, path in enumerate(state["files"])}
     entries = [(*values[:_ORIGIN], _positional(values[_ORIGIN], places), *values[_ORIGIN + 1 :])
@@ -168,9 +191,7 @@ def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path])
     # Ids as positions in the entry list: they load as one shared string each (a JSON file would give
     # a string object per occurrence, a third more memory in every worker).
     number_of = {values[0]: number for number, values in enumerate(entries)}
-    words = [""] * len(index.keys)
-    for word, number in index.automaton.items():
-        words[number] = word
+    keys = index.keys()
     # Whatever else the gazetteer keeps (admin chains, overrides ...), as it gives it; paths in it
     # (an override's origin) stored by position, as the entries' are.
     rest = {key: value for key, value in state.items() if key not in ("files", "entries", "by_key", "children")}
@@ -182,14 +203,39 @@ def save_index(target: Path, gazetteer: Gazetteer, index, files: Sequence[Path])
         "entries": entries,
         "by_key": {key: [number_of[i] for i in ids] for key, ids in state["by_key"].items()},
         "children": {parent: [number_of[i] for i in ids] for parent, ids in state["children"].items()},
-        "words": words,
-        # Each key as its IndexKey fields in order, ids by position (the flags after them as they are).
-        "keys": [[length, clitic, [number_of[i] for i in ids], *flags] for length, clitic, ids, *flags in index.keys],
+        # The automaton's keys as one text (a line each) and their values; each reading as its
+        # fields, ids by position.
+        "clitics": list(CLITICS),
+        "words": "\n".join(text for _value, text in keys),
+        # 32-bit little-endian, in Base64: half a megabyte, and no list of 113,000 numbers to parse.
+        "values": base64.b64encode(_little_endian(array.array("I", [value for value, _text in keys]))).decode(),
+        "readings": [[length, [number_of[i] for i in ids], blocked, glue]
+                     for length, ids, blocked, glue in index.readings],
     }
     written = cache.write(target, KIND, orjson.dumps(payload))
     if written:
         cache.prune(target.parent, "index-*.json", KEEP)
     return written
+
+
+def _little_endian(values: array.array) -> bytes:
+    """The bytes of 32-bit ``values`` in little-endian order, whatever this machine's."""
+    if sys.byteorder == "big":
+        values = array.array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+def _lines(text: str, block: int = 1 << 16) -> Iterator[str]:
+    """The lines of ``text``, a block at a time: 113,000 keys never stand in one list (a transient
+    dozen megabytes in every worker, and holes in its heap the automaton's nodes then sit between)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + block)
+        if end == -1:
+            end = len(text)
+        yield from text[start:end].split("\n")
+        start = end + 1
 
 
 def _positional(value, places: dict[str, int]):
@@ -201,35 +247,63 @@ def _positional(value, places: dict[str, int]):
     return value
 
 
-def read_index(path: Path, files: Sequence[Path]):
+def read_index(path: Path, files: Sequence[Path], geocoder: bool = True):
     """(gazetteer, index) from the cache file ``path``, its origins put on ``files``; None when the
-    file is missing, damaged, untrusted or not what this code writes (it is then rebuilt)."""
+    file is missing, damaged, untrusted or not what this code writes (it is then rebuilt). The
+    gazetteer is a :class:`~geo.gazetteer.Gazetteer`, or with ``geocoder=False`` its entries alone
+    (:class:`~geo.places.Places`: geopy is not imported)."""
     payload = cache.read(path, KIND)
     if payload is None:
         return None
     try:
-        return _decode(orjson.loads(payload), files)
+        with collection_paused():
+            data = orjson.loads(payload)
+            del payload  # six megabytes less while the index is built
+            return _decode(data, files, geocoder=geocoder)
     except (ValueError, TypeError, KeyError, IndexError):
         # Whole and ours, yet not a sound index (written by a broken build?): never trusted again.
         path.unlink(missing_ok=True)
         return None
 
 
-def _decode(data: dict, files: Sequence[Path], automaton: bool = True):
-    import ahocorasick
+@contextlib.contextmanager
+def collection_paused():
+    """No cyclic garbage collection while a few hundred thousand objects that all stay alive are
+    made: the collector would walk them again and again for nothing (a fifth of a cached load)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
-    from geo.recognize import IndexKey, PlaceIndex
+
+def _decode(data: dict, files: Sequence[Path], automaton: bool = True, geocoder: bool = True):
+    from geo.places import Places
+    from geo.recognize import CLITIC_BITS, CLITICS, PlaceIndex
+
+    kind: type[Places] = Places
+    if geocoder:
+        from geo.gazetteer import Gazetteer
+
+        kind = Gazetteer  # the same entries, with the geopy face
 
     if data["files"] != len(files):
         raise ValueError("index of another list of gazetteer files")
     names = [str(f) for f in files]
     entries = data["entries"]
+    # Feature, parent, country, method and codes repeat across entries: one string object each.
+    shared: dict[str, str] = {}
     for values in entries:
         origin = values[_ORIGIN]
         if isinstance(origin, list):
             values[_ORIGIN] = f"{names[origin[0]]}:{origin[1]}"
         for position in _VARIANTS:
             values[position] = tuple(values[position])
+        for position in _REPEATED:
+            value = values[position]
+            values[position] = shared.setdefault(value, value)
     ids = [values[0] for values in entries]
     by_key = {key: [ids[n] for n in numbers] for key, numbers in data.pop("by_key").items()}
     children = {parent: [ids[n] for n in numbers] for parent, numbers in data.pop("children").items()}
@@ -239,25 +313,25 @@ def _decode(data: dict, files: Sequence[Path], automaton: bool = True):
             [f"{names[value[0]]}:{value[1]}" if isinstance(value, list) else value for value in item]
             for item in rest["overrides"]
         ]
-    gazetteer = Gazetteer.from_state(
+    gazetteer = kind.from_state(
         {**rest, "files": names, "entries": entries, "by_key": by_key, "children": children}
     )
     if not automaton:
         return gazetteer, None
-    automaton = ahocorasick.Automaton()
-    add = automaton.add_word
-    for number, word in enumerate(data.pop("words")):
-        if not isinstance(word, str):
-            raise TypeError("automaton key is not text")
-        add(word, number)
-    automaton.make_automaton()
-    clitics: dict[str, str] = {}
-    keys = [
-        (length, clitics.setdefault(clitic, clitic), tuple([ids[n] for n in numbers]), *flags)
-        for length, clitic, numbers, *flags in data.pop("keys")
-    ]
-    if keys and len(keys[0]) != len(IndexKey._fields):
-        raise ValueError("index keys of another version")
-    index = PlaceIndex.__new__(PlaceIndex)
-    index.__setstate__((automaton, keys))
+    if data.pop("clitics") != list(CLITICS):
+        raise ValueError("index of another clitic order")
+    words = data.pop("words")
+    if not isinstance(words, str):
+        raise TypeError("automaton keys are not text")
+    values = array.array("I", base64.b64decode(data.pop("values"), validate=True))
+    if sys.byteorder == "big":
+        values.byteswap()
+    if not values or words.count("\n") + 1 != len(values):
+        raise ValueError("automaton keys and values do not pair up")
+    # One ids tuple per reading, shared by every key (and clitic) of the name.
+    readings = [(length, tuple([ids[n] for n in numbers]), bool(blocked), bool(glue))
+                for length, numbers, blocked, glue in data.pop("readings")]
+    if max(values) >= len(readings) << CLITIC_BITS:
+        raise ValueError("automaton value out of range")
+    index = PlaceIndex.from_keys(zip(values, _lines(words), strict=True), readings)
     return gazetteer, index

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import gzip
 import io
 import json
@@ -465,6 +466,9 @@ _OTHER_BOMS = (
 )
 
 
+_OTHER_BOM_MARKS = tuple(bom for bom, _encoding in _OTHER_BOMS)
+
+
 def refuse_other_unicode(first_block: bytes, name: str) -> None:
     """A file that starts with a UTF-16 or UTF-32 byte order mark is text, just not UTF-8: say so."""
     for bom, encoding in _OTHER_BOMS:
@@ -769,6 +773,34 @@ def read_chunks(
     finally:
         if close:
             stream.close()
+
+
+def file_chunks(path: str, encoding: str = "utf-8", name: str | None = None) -> list[tuple[int, str]]:
+    """``list(read_chunks(path, encoding, name))`` for a file of a few megabytes at most, a UTF-8 one
+    read and decoded in one go: a news article is one read and one decode, not an incremental
+    decoder fed block by block. Anything else (another encoding, an error to report, a text long
+    enough to be cut) takes :func:`read_chunks` itself, so errors and chunks are exactly its own."""
+    try:
+        if not _is_utf8(encoding):
+            raise LookupError(encoding)
+        with open(path, "rb") as stream:
+            data = stream.read()
+        if b"\x00" in data or data.startswith(_OTHER_BOM_MARKS):
+            raise ValueError("refused: read_chunks says why")
+        text = data.decode("utf-8-sig")
+    except (OSError, ValueError, LookupError):  # a UnicodeDecodeError is a ValueError
+        return list(read_chunks(path, encoding, name))
+    if len(text) >= CHUNK_CHARS:
+        return list(read_chunks(path, encoding, name))
+    return [(0, text)] if text else []
+
+
+@functools.cache
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def text_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:

@@ -29,7 +29,16 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from geo.corpus import CHUNK_CHARS, DateRange, Document, RawRow, parse_jsonl_row, read_chunks, text_chunks
+from geo.corpus import (
+    CHUNK_CHARS,
+    DateRange,
+    Document,
+    RawRow,
+    file_chunks,
+    parse_jsonl_row,
+    read_chunks,
+    text_chunks,
+)
 from geo.errors import DocumentError, GeoError, InputError, UsageError
 from geo.model import Mention
 
@@ -148,9 +157,9 @@ class CachedParser:
         from geo.lexicon import Lexicon
         from geo.pipeline import Geoparser
 
-        loaded = read_index(Path(self.file), [Path(f) for f in self.files])
+        loaded = read_index(Path(self.file), [Path(f) for f in self.files], geocoder=False)
         if loaded is None:  # removed or replaced since the parent checked it: build as the parent would
-            return Geoparser.load(self.paths, world=self.world)
+            return Geoparser.load(self.paths, world=self.world, geocoder=False)
         gazetteer, index = loaded
         return Geoparser(gazetteer, Lexicon.load(), index=index)
 
@@ -189,11 +198,12 @@ class ParserFile:
 def _start_worker(parent: int) -> None:
     """A pool worker's set-up: it dies with its parent and leaves signals from a terminal to the
     parent (which ends the workers itself). The parser is built on the first batch, from the source
-    the batch names: workers start while the parent is still finding that source."""
+    the batch names: workers start while the parent is still finding that source. (A worker keeps
+    glibc's own heap thresholds: :func:`release_large_buffers` made its extraction a tenth slower,
+    its heap trimmed and grown again for every batch.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _die_with_parent(parent)
-    release_large_buffers()
 
 
 def _warm_up() -> None:
@@ -235,22 +245,34 @@ def _die_with_parent(parent: int) -> None:
 WHOLE_FILE_BYTES = 4 * CHUNK_CHARS
 
 
-def extract_document(parser: Geoparser, document: Document, encoding: str = "utf-8") -> list[Mention]:
-    """Every mention of one document, carrying its metadata; ``InputError`` when it cannot be read."""
+def document_texts(document: Document, encoding: str = "utf-8") -> Iterable[tuple[int, str]]:
+    """(offset, text) of each piece of one document to extract, in order; ``InputError`` (naming the
+    document) when it cannot be read. A text file is decoded whole and checked before its first piece
+    (a larger one in chunks, twice), so a file is never half extracted."""
     if document.text is None:
         path = document.origin
         if path != "-" and _file_size(path) <= WHOLE_FILE_BYTES:
-            mentions = []
-            for offset, chunk in list(read_chunks(path, encoding=encoding, name=document.id)):
-                mentions.extend(parser.extract(chunk, document.id, offset))
-        else:
-            mentions = list(parser.iter_file(path, doc=document.id, encoding=encoding))
-    elif document.offset is not None:
-        mentions = parser.extract(document.text, document.id, document.offset)
-    else:
-        mentions = []
-        for offset, chunk in text_chunks(document.text):
-            mentions.extend(parser.extract(chunk, document.id, offset))
+            return file_chunks(path, encoding, document.id)
+        return _checked_chunks(path, encoding, document.id)
+    if document.offset is not None:
+        return ((document.offset, document.text),)
+    return text_chunks(document.text)
+
+
+def _checked_chunks(path: str, encoding: str, name: str) -> Iterator[tuple[int, str]]:
+    """A long file's chunks, after a first pass that only decodes it (standard input, which cannot
+    be read twice, is checked as it streams)."""
+    if path != "-":
+        for _ in read_chunks(path, encoding=encoding, name=name):
+            pass
+    yield from read_chunks(path, encoding=encoding, name=name)
+
+
+def extract_document(parser: Geoparser, document: Document, encoding: str = "utf-8") -> list[Mention]:
+    """Every mention of one document, carrying its metadata; ``InputError`` when it cannot be read."""
+    mentions = []
+    for offset, text in document_texts(document, encoding):
+        mentions.extend(parser.extract(text, document.id, offset))
     if document.date or document.title or document.url or document.source:
         for mention in mentions:  # fresh objects of this call: set in place, not copied
             mention.date, mention.title = document.date, document.title
@@ -271,7 +293,73 @@ def extract_batch(parser: Geoparser, batch: Batch, work: Work | str = "utf-8") -
     if isinstance(work, str):
         work = Work(encoding=work)
     result = BatchResult()
+    encoder = getattr(parser, "encoder", None) if work.encode else None
+    if encoder is not None:
+        return _encode_batch(parser, encoder, batch, work, result)
     mentions: list[Mention] = []
+    for item in _documents(batch, work, result):
+        try:
+            mentions.extend(extract_document(parser, item, work.encoding))
+        except Exception as error:  # one bad document never sinks a batch
+            result.failures.append(_failure(item, error))
+    result.count = len(mentions)
+    if work.encode:
+        from geo.records import ENCODERS
+
+        result.data = ENCODERS[work.encode](mentions)
+    else:
+        result.mentions = mentions
+    return result
+
+
+def _encode_batch(parser: Geoparser, encoder, batch: Batch, work: Work, result: BatchResult) -> BatchResult:
+    """:func:`extract_batch` for a run that writes JSONL or CSV: each text's findings encoded at once
+    (:class:`geo.records.FindingsEncoder`), no Mention object made. A document that fails leaves
+    nothing of itself in the output."""
+    encoding = work.encoding
+    analyse = parser.analyse
+    count = 0
+    if work.encode == "jsonl":
+        buffer = bytearray()
+        for item in _documents(batch, work, result):
+            mark = len(buffer)
+            metadata = (item.date, item.title, item.url, item.source)
+            try:
+                for offset, text in document_texts(item, encoding):
+                    findings = analyse(text)
+                    if findings is not None:
+                        count += encoder.jsonl(buffer, findings, item.id, offset, metadata)
+            except Exception as error:  # one bad document never sinks a batch
+                del buffer[mark:]
+                result.failures.append(_failure(item, error))
+        result.data = bytes(buffer)
+    else:
+        import csv
+        import io
+
+        stream = io.StringIO()
+        writer = csv.writer(stream, lineterminator="\n")
+        for item in _documents(batch, work, result):
+            mark = stream.tell()
+            metadata = (item.date, item.title, item.url, item.source)
+            try:
+                for offset, text in document_texts(item, encoding):
+                    findings = analyse(text)
+                    if findings is not None:
+                        count += encoder.csv(writer, findings, item.id, offset, metadata)
+            except Exception as error:  # one bad document never sinks a batch
+                stream.seek(mark)
+                stream.truncate()
+                result.failures.append(_failure(item, error))
+        result.data = stream.getvalue().encode("utf-8", "replace")
+    # Mentions of documents that failed part-way were never counted: their rows were taken back.
+    result.count = count
+    return result
+
+
+def _documents(batch: Batch, work: Work, result: BatchResult) -> Iterator[Document]:
+    """The documents of ``batch`` to extract: JSONL lines parsed, errors met while reading and
+    documents outside ``--from``/``--to`` counted in ``result`` and left out."""
     dates = work.dates
     for item in batch:
         if isinstance(item, RawRow):
@@ -285,24 +373,18 @@ def extract_batch(parser: Geoparser, batch: Batch, work: Work | str = "utf-8") -
             result.outside += not item.offset
             continue
         result.documents += not item.offset
-        try:
-            mentions.extend(extract_document(parser, item, work.encoding))
-        except DocumentError as error:
-            result.failures.append(error)
-        except InputError as error:
-            result.failures.append(DocumentError(error.path, error.reason))
-        except RecursionError:
-            result.failures.append(DocumentError.of(item, "extraction failed: text too deeply nested"))
-        except Exception as error:
-            result.failures.append(DocumentError.of(item, f"extraction failed: {type(error).__name__}: {error}"))
-    result.count = len(mentions)
-    if work.encode:
-        from geo.records import ENCODERS
+        yield item
 
-        result.data = ENCODERS[work.encode](mentions)
-    else:
-        result.mentions = mentions
-    return result
+
+def _failure(document: Document, error: Exception) -> InputError:
+    """What a document that could not be extracted is reported as."""
+    if isinstance(error, DocumentError):
+        return error
+    if isinstance(error, InputError):
+        return DocumentError(error.path, error.reason)
+    if isinstance(error, RecursionError):
+        return DocumentError.of(document, "extraction failed: text too deeply nested")
+    return DocumentError.of(document, f"extraction failed: {type(error).__name__}: {error}")
 
 
 def _worker_batch(source: ParserSource, batch: Batch, work: Work) -> BatchResult:

@@ -8,87 +8,36 @@ The gazetteer is also a geopy :class:`~geopy.geocoders.base.Geocoder`, so it com
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import math
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from geopy.adapters import BaseSyncAdapter
+from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geo.admin import EMPTY_CHAIN, AdminChain, admin_chains
-from geo.arabic import name_key
-from geo.clitics import key_forms
 from geo.coordinates import point_quality
 from geo.errors import EntryRefused, GazetteerError, OutputError
-from geo.facts import NO_FACTS, facts_of
-from geo.model import COLUMNS, FEATURES, Entry
+from geo.gazetteer_files import (  # noqa: F401 - where the rest of geo and users have found them
+    ENV_VARIABLE,
+    bundled_directory,
+    bundled_files,
+    expand_paths,
+    require_readable,
+    user_files_from_environment,
+)
+from geo.model import COLUMNS, Entry
+from geo.places import Places, prior_rank  # noqa: F401 - prior_rank: where others have found it
 
 #: Columns a file must have; the others may be left out of a user's own file.
 REQUIRED_COLUMNS = ("id", "name_ar", "name_en", "feature", "lat", "lon", "parent", "country", "source")
-ENV_VARIABLE = "GEO_GAZETTEER"
 #: More digits than any real population (and than ``int()`` reads from text: 4,300) is a mistake.
 MAX_POPULATION_DIGITS = 12
-
-
-def bundled_directory() -> Path:
-    """Where the project's CSV files are: ``$GEO_GAZETTEER_DIR`` when set (a team's own copy, or a
-    test's), else inside the wheel, else the repository's ``gazetteer/``."""
-    override = os.environ.get("GEO_GAZETTEER_DIR")
-    if override:
-        return Path(override)
-    packaged = Path(__file__).resolve().parent / "_gazetteer"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "gazetteer"
-
-
-def bundled_files() -> list[Path]:
-    return sorted(bundled_directory().glob("*.csv"))
-
-
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named directly, and the ``*.csv`` files of named directories, in a stable order. A
-    folder that cannot be listed or holds no ``.csv`` file is a :class:`GazetteerError`: a user's
-    places silently missing would give silently wrong maps."""
-    files: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        try:
-            folder = path.is_dir()
-        except OSError:  # a name too long ...: read_file reports it on one line
-            folder = False
-        if folder:
-            try:
-                found = sorted(path / name for name in os.listdir(path) if name.endswith(".csv"))
-            except OSError as error:
-                raise GazetteerError(f"cannot list folder: {error.strerror or error}", str(path)) from None
-            if not found:
-                raise GazetteerError("folder holds no .csv files", str(path))
-            files.extend(found)
-        else:
-            files.append(path)
-    return files
-
-
-def require_readable(files: Iterable[Path]) -> None:
-    """Raise :class:`GazetteerError` naming the first file that cannot be opened (missing, a folder,
-    a dangling link), before anything is built from the files."""
-    for path in files:
-        try:
-            with open(path, "rb"):
-                pass
-        except OSError as error:
-            raise GazetteerError(f"cannot read: {error.strerror or error}", str(path)) from None
-
-
-def user_files_from_environment() -> list[Path]:
-    value = os.environ.get(ENV_VARIABLE, "")
-    return expand_paths(part for part in value.split(os.pathsep) if part.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,22 +186,25 @@ def current_umask() -> int:
     return mask
 
 
-class Gazetteer(Geocoder):
-    """All gazetteer entries with a name index, a parent index and a geopy geocoder face."""
+class _NoNetwork(BaseSyncAdapter):
+    """The gazetteer's geopy adapter: it answers from its own entries and never opens a connection,
+    so it needs no HTTP session or SSL context (building geopy's default one cost a fiftieth of a
+    second of every process that loads the gazetteer)."""
+
+    def get_json(self, url, *, timeout, headers):
+        raise GeocoderServiceError(f"the gazetteer answers from its own entries; it does not fetch {url}")
+
+    def get_text(self, url, *, timeout, headers):
+        raise GeocoderServiceError(f"the gazetteer answers from its own entries; it does not fetch {url}")
+
+
+class Gazetteer(Places, Geocoder):
+    """The gazetteer: its entries (:class:`~geo.places.Places`), read from and written to its CSV
+    files, with a geopy geocoder face."""
 
     def __init__(self, entries: Iterable[Entry] = (), files: Iterable[Path] = ()) -> None:
-        super().__init__(timeout=1)
-        self.files = list(files)
-        self._entries: dict[str, Entry] = {}
-        self._by_key: dict[str, list[str]] = defaultdict(list)
-        self._children: dict[str, list[str]] = defaultdict(list)
-        #: (id, the user's origin, the bundled origin) of each bundled entry a user's file replaced.
-        self.overrides: list[tuple[str, str, str]] = []
-        #: Admin chains (entries with one), and each looked-up entry's output facts: see geo.facts.
-        self._chains: dict[str, AdminChain] | None = None
-        self._facts: dict[str, tuple] = {}
-        for entry in entries:
-            self._insert(entry)
+        Geocoder.__init__(self, timeout=1, adapter_factory=_NoNetwork)
+        Places.__init__(self, entries, files)
 
     # -- loading -----------------------------------------------------------------------------------
     @classmethod
@@ -299,67 +251,6 @@ class Gazetteer(Geocoder):
             raise GazetteerError(message, entry.origin)
         return gazetteer
 
-    def to_state(self) -> dict:
-        """Plain data to pickle (the geopy adapter is not part of it)."""
-        return {
-            "files": [str(f) for f in self.files],
-            # Tuples of field values load several times faster than pickled frozen dataclasses.
-            "entries": [dataclasses.astuple(entry) for entry in self._entries.values()],
-            "by_key": dict(self._by_key),
-            "children": dict(self._children),
-            "chains": {place_id: chain.as_tuple() for place_id, chain in self.admin_chains().items()},
-            "overrides": list(self.overrides),
-        }
-
-    @classmethod
-    def from_state(cls, state: dict) -> Gazetteer:
-        gazetteer = cls(files=[Path(f) for f in state["files"]])
-        gazetteer._entries = {values[0]: Entry(*values) for values in state["entries"]}
-        gazetteer._by_key = defaultdict(list, state["by_key"])
-        gazetteer._children = defaultdict(list, state["children"])
-        gazetteer._chains = {place_id: AdminChain(*values) for place_id, values in state["chains"].items()}
-        gazetteer.overrides = [tuple(item) for item in state["overrides"]]
-        return gazetteer
-
-    def insert(self, entry: Entry, english: bool = True) -> None:
-        """Add an entry in memory only (the world layer; ``add`` is the one that writes files).
-        ``english=False`` indexes its Arabic names only."""
-        if entry.id in self._entries:
-            raise GazetteerError(f"id {entry.id!r} is already used at {self._entries[entry.id].origin}", entry.origin)
-        self._insert(entry, english)
-
-    def _insert(self, entry: Entry, english: bool = True) -> None:
-        self._entries[entry.id] = entry
-        self._chains = None
-        self._facts.clear()
-        names = entry.names if english else (entry.name_ar, *entry.variants_ar)
-        for name in names:
-            key = name_key(name)
-            if key and entry.id not in self._by_key[key]:
-                self._by_key[key].append(entry.id)
-        if entry.parent:
-            self._children[entry.parent].append(entry.id)
-
-    # -- reading -----------------------------------------------------------------------------------
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __iter__(self) -> Iterator[Entry]:
-        return iter(self._entries.values())
-
-    def __contains__(self, place_id: object) -> bool:
-        return place_id in self._entries
-
-    def __getitem__(self, place_id: str) -> Entry:
-        return self._entries[place_id]
-
-    def get(self, place_id: str) -> Entry | None:
-        return self._entries.get(place_id)
-
-    def names(self) -> dict[str, list[str]]:
-        """Normalised name -> ids, for building the recogniser's index."""
-        return self._by_key
-
     def validate(self) -> list[Problem]:
         """Every rule of ``geo gazetteer validate`` that the loaded entries break (entries added in
         memory included): an empty list when all hold. File-level rules (row order, CSV syntax)
@@ -367,61 +258,6 @@ class Gazetteer(Geocoder):
         from geo.checks import entry_problems
 
         return entry_problems(self)
-
-    def children(self, place_id: str) -> list[Entry]:
-        return [self._entries[child] for child in self._children.get(place_id, ())]
-
-    def ancestors(self, place_id: str) -> list[Entry]:
-        """Parent, grandparent ... up to the top; stops on a cycle rather than looping."""
-        chain: list[Entry] = []
-        seen = {place_id}
-        entry = self._entries.get(place_id)
-        while entry is not None and entry.parent and entry.parent not in seen:
-            seen.add(entry.parent)
-            entry = self._entries.get(entry.parent)
-            if entry is not None:
-                chain.append(entry)
-        return chain
-
-    def admin_chains(self) -> dict[str, AdminChain]:
-        """Entry id -> OCHA admin chain, for every entry that has one (see :mod:`geo.admin`); worked
-        out once, and kept in the compiled index's cache."""
-        if self._chains is None:
-            self._chains = admin_chains(self._entries.values(), self._entries)
-        return self._chains
-
-    def admin_chain(self, place_id: str) -> AdminChain:
-        return self.admin_chains().get(place_id, EMPTY_CHAIN)
-
-    def all_facts(self) -> dict[str, tuple]:
-        """:meth:`facts` of every entry, for the pipeline to look up without a call per mention."""
-        return {place_id: self.facts(place_id) for place_id in self._entries}
-
-    def facts(self, place_id: str) -> tuple:
-        """What a mention of ``place_id`` reports beyond the entry (:data:`geo.facts.Facts`)."""
-        found = self._facts.get(place_id)
-        if found is None:
-            entry = self._entries.get(place_id)
-            if entry is None:
-                return NO_FACTS
-            found = self._facts[place_id] = facts_of(entry, self.admin_chain(place_id))
-        return found
-
-    def lookup(self, name: str) -> list[Entry]:
-        """Entries for any spelling of ``name``: Arabic or English, with or without clitics and
-        diacritics. The most likely entry comes first (feature rank, then population)."""
-        ids: list[str] = []
-        for key in key_forms(name_key(name)):
-            for place_id in self._by_key.get(key, ()):
-                if place_id not in ids:
-                    ids.append(place_id)
-        return sorted((self._entries[i] for i in ids), key=prior_rank)
-
-    def file_of(self, place_id: str) -> Path | None:
-        entry = self._entries.get(place_id)
-        if entry is None or not entry.origin:
-            return None
-        return Path(entry.origin.rsplit(":", 1)[0])
 
     # -- geopy -------------------------------------------------------------------------------------
     def geocode(self, query: str, *, exactly_one: bool = True, timeout: float | None = None):
@@ -506,14 +342,3 @@ class Gazetteer(Geocoder):
         return target
 
 
-def prior_rank(entry: Entry) -> tuple:
-    """Sort key for "most likely first" without context: broader features first (a country before a
-    city of the same name), then a national capital (طرابلس alone is Libya's capital more often than
-    Lebanon's second city, and the curated rows carry no population to tell), then larger
-    population, then id for a stable order."""
-    return (
-        FEATURES.index(entry.feature) if entry.feature in FEATURES else len(FEATURES),
-        not entry.capital,
-        -(entry.population or 0),
-        entry.id,
-    )

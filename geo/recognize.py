@@ -19,7 +19,7 @@ import ahocorasick
 
 from geo.arabic import Normalised, name_key, normalise, word_boundaries
 from geo.clitics import LAM_PROCLITICS, PROCLITICS, lam_form
-from geo.gazetteer import Gazetteer
+from geo.places import Places
 from geo.world import WORLD_PREFIX
 
 
@@ -58,16 +58,31 @@ class Match:
     blocked: bool = False
 
 
+#: Every clitic sequence in a fixed order: an automaton value holds a clitic's position here.
+CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+#: An automaton value is ``reading number << CLITIC_BITS | clitic number``.
+CLITIC_BITS = 4
+_CLITIC_MASK = (1 << CLITIC_BITS) - 1
+assert set(CLITICS) == set(PROCLITICS) and len(CLITICS) <= 1 << CLITIC_BITS
+
+
 @dataclass
 class PlaceIndex:
-    """The compiled index: build once per gazetteer, then :meth:`find` in any number of texts."""
+    """The compiled index: build once per gazetteer, then :meth:`find` in any number of texts.
 
+    Laid out for memory and speed: the automaton stores plain integers (no Python object per key),
+    and the 113,000 keys (each name with each clitic it may take) share 16,000 *readings*, the
+    :class:`IndexKey` fields but the clitic, so a worker process holds one tuple per name rather
+    than one per key, and its ids tuple once.
+    """
+
+    #: ``STORE_INTS``: each key's value is ``reading number << CLITIC_BITS | clitic number``.
     automaton: ahocorasick.Automaton
-    #: :class:`IndexKey` per automaton value (plain tuples of its fields once loaded from the cache).
-    keys: list[IndexKey] = field(default_factory=list)
+    #: (length, ids, blocked, glue) per reading number: :class:`IndexKey` without its clitic.
+    readings: list[tuple] = field(default_factory=list)
 
     @classmethod
-    def build(cls, gazetteer: Gazetteer, not_places: Iterable[str] = ()) -> PlaceIndex:
+    def build(cls, gazetteer: Places, not_places: Iterable[str] = ()) -> PlaceIndex:
         """One automaton over " " + clitic + name for every spelling and every clitic it may take.
 
         The leading space pins each key to the start of a word, so a single leftmost-longest pass
@@ -119,21 +134,34 @@ class PlaceIndex:
             for clitic in VARIANT_CLITICS:
                 for tail in GLUE_TAILS:
                     slots.setdefault(" " + clitic + word + tail, IndexKey(len(tail), clitic, (), True, True))
-        automaton = ahocorasick.Automaton()
-        keys: list[IndexKey] = []
-        for text, slot in slots.items():
-            automaton.add_word(text, len(keys))
-            keys.append(slot)
+        numbers: dict[tuple, int] = {}
+        values = []
+        for slot in slots.values():
+            reading = (slot.length, slot.ids, slot.blocked, slot.glue)
+            number = numbers.setdefault(reading, len(numbers))
+            values.append(number << CLITIC_BITS | CLITICS.index(slot.clitic))
+        # Added in value order (a name's keys together): the order the cache file rebuilds them in,
+        # and as fast to scan as any (alphabetical order is twice as slow: nodes far apart).
+        return cls.from_keys(sorted(zip(values, slots, strict=True)), list(numbers))
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[tuple[int, str]], readings: list[tuple]) -> PlaceIndex:
+        """The index of (value, key text) pairs, added in that order, over ``readings``."""
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        add = automaton.add_word
+        for value, text in keys:
+            add(text, value)
         automaton.make_automaton()
-        return cls(automaton, keys)
+        return cls(automaton, readings)
 
-    def __getstate__(self) -> tuple:
-        return self.automaton, [tuple(key) for key in self.keys]
+    def keys(self) -> list[tuple[int, str]]:
+        """(value, key text) of every key, in value order (what :meth:`from_keys` takes)."""
+        return sorted((value, text) for text, value in self.automaton.items())
 
-    def __setstate__(self, state: tuple) -> None:
-        # Plain tuples in IndexKey's field order: :meth:`find` unpacks them, and turning 100,000 of
-        # them back into NamedTuples cost a tenth of a second of every cached load.
-        self.automaton, self.keys = state
+    def slot(self, value: int) -> IndexKey:
+        """The :class:`IndexKey` an automaton value stands for."""
+        length, ids, blocked, glue = self.readings[value >> CLITIC_BITS]
+        return IndexKey(length, CLITICS[value & _CLITIC_MASK], ids, blocked, glue)
 
     def find(self, text: str | Normalised, scan: str | None = None) -> list[Match]:
         """Every place-name span in ``text``, clitics left outside the span, longest match first.
@@ -147,59 +175,72 @@ class PlaceIndex:
         # a match still pending when the text ends inside a longer key ("... مدينه حلب" with
         # "مدينه حلب الجديده" in the index), and a character that fails every transition flushes it.
         padded = " " + scan + END_OF_TEXT
-        keys = self.keys
+        readings = self.readings
+        clitics = CLITICS
         automaton = self.automaton
-        # With nothing dropped by folding (no diacritics, tatweel or controls: most news text), folded
-        # and source offsets are the same and no span needs mapping.
-        span = None if norm.offsets is None else norm.span
-        source = norm.source
         found: list[Match] = []
         append = found.append
-        for last, index in automaton.iter_long(padded):
-            length, clitic, ids, blocked, glue = keys[index]
+        # Spans are found in the folded text; where folding dropped characters they are mapped back
+        # to the source all at once below (most news text drops none: the two are the same).
+        for last, value in automaton.iter_long(padded):
+            length, ids, blocked, glue = readings[value >> CLITIC_BITS]
             if padded[last + 1] != " ":
                 # The common case (a name, then a space) never comes here: a glue key always runs into
                 # the rest of its word, and other keys only when the text does.
+                clitic = clitics[value & _CLITIC_MASK]
                 if glue:
                     # A direction word with a name glued to it (جنوبدمشق، الشرقيهلدمشق): the name is
                     # the rest of the word, with its clitic.
-                    slot, last = _whole_word_key(automaton, keys, padded, last - length + 1)
+                    slot, last = _whole_word_key(self, padded, last - length + 1)
                     if slot is None:
                         continue
                     length, clitic, ids, blocked, glue = slot
                 elif padded[last + 1].isdigit():
                     pass  # a name and a number glued (جنيف٢): the conference is still in Geneva
                 elif padded[last + 1] in GLUED_CLITICS and (
-                    second := _glued_second_name(automaton, keys, padded, last + 1, ids)
+                    second := _glued_second_name(self, padded, last + 1, ids)
                 ):
                     # Two names with a lost space (روسياوايران): both are names.
                     start = last - length
-                    append(Match(start, last, *(span(start, last) if span else (start, last)), ids, clitic))
+                    append(Match(start, last, start, last, ids, clitic))
                     length, clitic, ids, blocked, glue = second[0]
                     last = second[1]
                 else:
                     # The longest key runs into a longer word (حلب الجديدهX): fall back to the longest
                     # shorter key that ends at a word boundary inside it.
-                    slot, last = _shorter_key(automaton, keys, padded, last - len(clitic) - length, last)
+                    slot, last = _shorter_key(self, padded, last - len(clitic) - length, last)
                     if slot is None:
                         continue
                     length, clitic, ids, blocked, glue = slot
-            if blocked:
+                if blocked:
+                    continue
+            elif blocked:
                 continue  # a phrase that is not a place (glue keys are blocked too)
+            else:
+                clitic = clitics[value & _CLITIC_MASK]
             # ``last`` is the index in ``scan`` just past the name.
             start = last - length
-            if span is None:
-                append(Match(start, last, start, last, ids, clitic))
-            else:
-                append(Match(start, last, *span(start, last), ids, clitic))
-        if span is not None and any(mark in source for mark in TANWEEN):
-            # بنوداً: a word with nunation is an indefinite noun or an adverb; a name only the world
-            # layer has is not taken from it (a curated name in fully vowelled text still is).
-            found = [m for m in found if source[m.end - 1] not in TANWEEN or not _world_only(m.ids)]
-        if "#" in norm.text:
-            folded = norm.text
-            found = [m for m in found if not _inside_a_longer_hashtag(folded, m.norm_start - len(m.clitic), m.norm_end)]
-        return found
+            append(Match(start, last, start, last, ids, clitic))
+        if norm.offsets is None or not found:
+            return _filtered(found, norm)
+        for match, (start, end) in zip(found, norm.spans([m.norm_start for m in found], [m.norm_end for m in found]),
+                                       strict=True):
+            match.start = start
+            match.end = end
+        return _filtered(found, norm)
+
+
+def _filtered(found: list[Match], norm: Normalised) -> list[Match]:
+    """``found`` without names in a word with nunation or inside a longer hashtag."""
+    source = norm.source
+    if norm.offsets is not None and any(mark in source for mark in TANWEEN):
+        # بنوداً: a word with nunation is an indefinite noun or an adverb; a name only the world
+        # layer has is not taken from it (a curated name in fully vowelled text still is).
+        found = [m for m in found if source[m.end - 1] not in TANWEEN or not _world_only(m.ids)]
+    if "#" in norm.text:
+        folded = norm.text
+        found = [m for m in found if not _inside_a_longer_hashtag(folded, m.norm_start - len(m.clitic), m.norm_end)]
+    return found
 
 
 def _joined_phrases(keys: list[str]) -> list[str]:
@@ -275,40 +316,40 @@ def _variant_forms(key: str) -> list[str]:
     return sorted(forms)
 
 
-def _whole_word_key(automaton, keys, padded: str, start: int):
+def _whole_word_key(index: PlaceIndex, padded: str, start: int):
     """The key of a name (with its clitic) that is the whole word from ``start`` in ``padded`` to the
     next space, and the index of its last character; (None, start) when there is none."""
     end = padded.find(" ", start)
     if end == -1:
         end = len(padded) - 1  # the end-of-text mark
-    index = automaton.get(" " + padded[start:end], None)
-    if index is None:
+    value = index.automaton.get(" " + padded[start:end], None)
+    if value is None:
         return None, start
-    slot = keys[index]
+    slot = index.slot(value)
     if not slot[2] or slot[3] or slot[4]:
         return None, start  # not a place, a blocked phrase, or another glue key
     return slot, end - 1
 
 
-def _glued_second_name(automaton, keys, padded: str, start: int, first_ids: tuple[str, ...]):
+def _glued_second_name(index: PlaceIndex, padded: str, start: int, first_ids: tuple[str, ...]):
     """After a curated name, و/ب/ل and a second curated name glued to it (روسياوايران): the second
     name's key and last index; ``None`` otherwise. Names only the world layer has are left out: a
     short GeoNames name at the end of an ordinary word would be found everywhere."""
     if all(i.startswith(WORLD_PREFIX) for i in first_ids):
         return None
-    slot, last = _whole_word_key(automaton, keys, padded, start)
+    slot, last = _whole_word_key(index, padded, start)
     if slot is None or not slot[1] or all(i.startswith(WORLD_PREFIX) for i in slot[2]):
         return None
     return slot, last
 
 
-def _shorter_key(automaton, keys, padded: str, key_start: int, last: int):
+def _shorter_key(index: PlaceIndex, padded: str, key_start: int, last: int):
     """The longest key that starts at ``key_start`` and ends before ``last`` at a word boundary."""
     position = padded.rfind(" ", key_start + 1, last + 1)
     while position > key_start + 1:
-        index = automaton.get(padded[key_start:position], None)
-        if index is not None:
-            return keys[index], position - 1
+        value = index.automaton.get(padded[key_start:position], None)
+        if value is not None:
+            return index.slot(value), position - 1
         position = padded.rfind(" ", key_start + 1, position)
     return None, last
 

@@ -40,12 +40,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from geopy.distance import great_circle
-
 from geo.arabic import SHADDA, shadda_key
-from geo.gazetteer import Gazetteer, prior_rank
+from geo.geodesy import great_circle_km
 from geo.lexicon import Lexicon, word_forms
 from geo.model import FEATURES, Entry
+from geo.places import Places, prior_rank
 from geo.recognize import Match
 from geo.world import NISBA, WORLD_PREFIX
 
@@ -153,7 +152,7 @@ class Resolver:
     #: Bound on each per-name cache, so a long-running process over an endless stream stays small.
     CACHE_LIMIT = 100_000
 
-    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon) -> None:
+    def __init__(self, gazetteer: Places, lexicon: Lexicon) -> None:
         self.gazetteer = gazetteer
         self.lexicon = lexicon
         self._ancestor_cache: dict[str, frozenset[str]] = {}
@@ -529,8 +528,8 @@ class Resolver:
         for candidate in self._candidates(matches[index].ids):
             if container.id in self.ancestors(candidate.id) or container.id == candidate.parent:
                 return resolution
-            # great_circle, not geodesic: within 0.5 % is plenty for "within 25 km", at a tenth of the cost.
-            if great_circle((candidate.lat, candidate.lon), (container.lat, container.lon)).km <= radius:
+            # A great circle, not geodesic: within 0.5 % is plenty for "within 25 km", at a tenth of the cost.
+            if great_circle_km((candidate.lat, candidate.lon), (container.lat, container.lon)) <= radius:
                 return resolution
         entry = Entry(
             "", "", "", resolution.entry.feature, container.lat, container.lon,
@@ -614,7 +613,7 @@ class Resolver:
             # Namesakes: the one among the document's other places (within about 50 km of their
             # centre) rather than a far one of the same kind (المنصورة near Aleppo, not by Raqqa).
             local = [c for c in candidates if c.feature in LOCAL_FEATURES]
-            near_centre = [c for c in local if great_circle((c.lat, c.lon), context.centre).km <= NAMESAKE_KM]
+            near_centre = [c for c in local if great_circle_km((c.lat, c.lon), context.centre) <= NAMESAKE_KM]
             if len(local) == len(candidates) and len(near_centre) == 1:
                 candidates, reason = near_centre, "near the document's places"
         if not reason and candidates[0].feature == "country":

@@ -6,7 +6,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from geo.arabic import name_key
 from geo.model import ROLES, Mention
 
 #: Popups list at most this many example sentences per place.
@@ -56,7 +55,11 @@ class PlaceSummary:
 def place_key(mention: Mention) -> str:
     """The place a mention is drawn at: its gazetteer id, or ``approx:CONTAINER:NAME`` for a name the
     gazetteer lacks but placed at its container."""
-    return mention.place_id or f"approx:{mention.container}:{name_key(mention.surface)}"
+    if mention.place_id:
+        return mention.place_id
+    from geo.arabic import name_key  # NumPy: not in a pool's parent that only writes bytes
+
+    return f"approx:{mention.container}:{name_key(mention.surface)}"
 
 
 class MentionTally:

@@ -18,8 +18,8 @@ import pandas as pd
 from shapely import points
 
 from geo.errors import UsageError
-from geo.gazetteer import Gazetteer
 from geo.model import Mention
+from geo.places import Places
 
 CRS = "EPSG:4326"
 
@@ -124,7 +124,7 @@ class GeoParquetWriter:
         self.close()
 
 
-def gazetteer_frame(gazetteer: Gazetteer) -> gpd.GeoDataFrame:
+def gazetteer_frame(gazetteer: Places) -> gpd.GeoDataFrame:
     rows = [entry.to_row() for entry in gazetteer]
     frame = pd.DataFrame(rows)
     frame["lat"] = [entry.lat for entry in gazetteer]

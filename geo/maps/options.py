@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import math
+import os
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from geo.errors import UsageError
 
 Bbox = tuple[float, float, float, float]
+#: A CSS length for a fragment's width or height.
+CSS_LENGTH = re.compile(r"^\d+(\.\d+)?(px|em|rem|vh|vw|cm|mm|in|pt|%)$")
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#: Another tile server with the same URL scheme (a mirror, a cache, or the tests' local server).
+TILE_URL_VARIABLE = "GEO_TILE_URL"
+
+
+def tile_url() -> str:
+    """The URL template of the online tiles: ``$GEO_TILE_URL``, else OpenStreetMap's."""
+    return os.environ.get(TILE_URL_VARIABLE) or OSM_URL
+
+
+def tile_prefix() -> str:
+    """What a picture taken with online tiles may fetch: the tile server, nothing else."""
+    parts = urlsplit(tile_url())
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,9 +32,9 @@ from datetime import date
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from geo.gazetteer import Gazetteer
 from geo.maps.reference import feature_rank, reference_rows
 from geo.model import ROLES, Entry, Mention
+from geo.places import Places
 from geo.summary import MentionTally, PlaceSummary
 
 PLACE_FIELDS = (
@@ -125,7 +125,7 @@ def bounds_of(places: Sequence[PlaceSummary]) -> Bounds | None:
     return ((min(lats), min(lons)), (max(lats), max(lons)))
 
 
-def parents_of(place: PlaceSummary, gazetteer: Gazetteer | None) -> list[Entry]:
+def parents_of(place: PlaceSummary, gazetteer: Places | None) -> list[Entry]:
     """The place's parent chain, nearest first. An approximate place (a name the gazetteer lacks,
     drawn at its container; :func:`geo.summary.summarise` gives it the id ``approx:CONTAINER:NAME``)
     is inside its container."""
@@ -137,7 +137,7 @@ def parents_of(place: PlaceSummary, gazetteer: Gazetteer | None) -> list[Entry]:
     return gazetteer.ancestors(place.place_id)
 
 
-def approximate_kind(place: PlaceSummary, gazetteer: Gazetteer | None) -> int:
+def approximate_kind(place: PlaceSummary, gazetteer: Places | None) -> int:
     """1: a name placed at its container; 2: an entry whose point was placed by hand; 0: neither."""
     if place.approximate:
         return 1
@@ -152,7 +152,7 @@ def container_id(place: PlaceSummary) -> str:
     return ""
 
 
-def uncertainty_of(place: PlaceSummary, gazetteer: Gazetteer | None) -> float:
+def uncertainty_of(place: PlaceSummary, gazetteer: Places | None) -> float:
     """Kilometres the point may be off: the mentions' ``uncertainty_km`` when one gives it, else an
     estimate from what the point is (0 for a place itself, precision 1)."""
     if place.uncertainty_km is not None:
@@ -165,7 +165,7 @@ def uncertainty_of(place: PlaceSummary, gazetteer: Gazetteer | None) -> float:
     return ESTIMATED_KM.get(place.feature, 6.0)
 
 
-def coordinate_source(place: PlaceSummary, gazetteer: Gazetteer | None) -> str:
+def coordinate_source(place: PlaceSummary, gazetteer: Places | None) -> str:
     """Where the point comes from: the gazetteer entry's ``source`` (the container's, for a name
     drawn at its container)."""
     if gazetteer is None:
@@ -216,7 +216,7 @@ class _Table:
         return found
 
 
-def build_map_data(mentions: Sequence[Mention] | MentionTally, gazetteer: Gazetteer | None) -> MapData:
+def build_map_data(mentions: Sequence[Mention] | MentionTally, gazetteer: Places | None) -> MapData:
     """Summarise ``mentions`` per place (or take the places of a tally made as they streamed) and lay
     them out for the browser."""
     tally = mentions if isinstance(mentions, MentionTally) else None
@@ -304,7 +304,7 @@ def _is_day(text: str) -> bool:
     return len(text) == 10
 
 
-def zoom_targets(places: Sequence[PlaceSummary], gazetteer: Gazetteer | None) -> list[ZoomTarget]:
+def zoom_targets(places: Sequence[PlaceSummary], gazetteer: Places | None) -> list[ZoomTarget]:
     """Groups of nearby places worth a button of their own: a city with some of its districts, when
     the whole map is so much larger that they would sit on one pixel (world venues and Aleppo
     neighbourhoods on one map)."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from geo.gazetteer import Gazetteer
 from geo.model import FEATURES, Entry
+from geo.places import Places
 from geo.summary import PlaceSummary
 
 #: From which zoom a reference name is shown, by feature.
@@ -43,7 +43,7 @@ def feature_rank(feature: str) -> int:
     return FEATURES.index(feature) if feature in FEATURES else len(FEATURES)
 
 
-def reference_rows(places: Sequence[PlaceSummary], gazetteer: Gazetteer | None,
+def reference_rows(places: Sequence[PlaceSummary], gazetteer: Places | None,
                    container_of: dict[str, str] | None = None) -> list[list]:
     """The reference names around ``places`` (see the module docstring), named places left out."""
     if gazetteer is None or not places:
@@ -96,7 +96,7 @@ def reference_rows(places: Sequence[PlaceSummary], gazetteer: Gazetteer | None,
     return rows
 
 
-def _descendants(gazetteer: Gazetteer, place_id: str) -> list[Entry]:
+def _descendants(gazetteer: Places, place_id: str) -> list[Entry]:
     found: list[Entry] = []
     stack = [place_id]
     seen = {place_id}

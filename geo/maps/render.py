@@ -9,7 +9,6 @@ import folium
 from markupsafe import escape
 
 from geo.errors import UsageError
-from geo.gazetteer import Gazetteer
 from geo.maps.basemap import CountryOutlines, QuietTiles, osm_tiles
 from geo.maps.identity import assign_stable_ids, content_digest
 from geo.maps.layers import (
@@ -30,6 +29,7 @@ from geo.maps.popups import popup_labels, popup_skeleton
 from geo.maps.templating import render, script_json
 from geo.maps.wording import count_ar, count_en
 from geo.model import Mention
+from geo.places import Places
 from geo.summary import MentionTally
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ NOUN = {"places": "place", "mentions": "mention", "docs": "article"}
 
 
 def render_map(
-    mentions: Sequence[Mention] | pd.DataFrame | MentionTally, gazetteer: Gazetteer | None = None,
+    mentions: Sequence[Mention] | pd.DataFrame | MentionTally, gazetteer: Places | None = None,
     options: MapOptions | None = None,
 ) -> folium.Map:
     """A self-contained, layered folium map of ``mentions``: :class:`Mention` values, or the
@@ -119,7 +119,7 @@ def render_map(
     return m
 
 
-def map_config(data: MapData, gazetteer: Gazetteer, options: MapOptions, publishers: Sequence[str] = ()) -> dict:
+def map_config(data: MapData, gazetteer: Places, options: MapOptions, publishers: Sequence[str] = ()) -> dict:
     """Everything the browser runtime needs besides the data: styles, labels, HTML rendered by the
     autoescaping templates (title, legend, caption, popup skeleton), the first view and the zoom buttons."""
     docs = {doc for place in data.places for doc in place.docs}
@@ -170,7 +170,7 @@ def zoom_buttons(data: MapData) -> list[ZoomTarget]:
     return [everything, *data.targets]
 
 
-def initial_view(data: MapData, gazetteer: Gazetteer, options: MapOptions) -> dict:
+def initial_view(data: MapData, gazetteer: Places, options: MapOptions) -> dict:
     if options.bbox is not None:
         west, south, east, north = options.bbox
         return {"bounds": [[south, west], [north, east]], "maxZoom": 18}
@@ -182,7 +182,7 @@ def initial_view(data: MapData, gazetteer: Gazetteer, options: MapOptions) -> di
     return {"bounds": _pairs(bounds), "maxZoom": FIT_MAX_ZOOM}
 
 
-def focus_view(data: MapData, gazetteer: Gazetteer, place_id: str) -> dict:
+def focus_view(data: MapData, gazetteer: Places, place_id: str) -> dict:
     """The focus place and every mapped place under it; the place alone when nothing is under it."""
     entry = gazetteer.get(place_id)
     if entry is None:

@@ -17,11 +17,11 @@ from folium.map import Layer
 
 from geo.admin import AdminUnits, unit_name
 from geo.errors import UsageError
-from geo.gazetteer import Gazetteer
 from geo.maps.layers import LAYER_STYLES
 from geo.maps.offline import RawMacroElement
 from geo.maps.templating import environment
 from geo.model import ROLES, Mention
+from geo.places import Places
 from geo.summary import MentionTally
 
 LEVELS = ("admin1", "admin2", "admin3")
@@ -59,7 +59,7 @@ def check_level(level: str) -> str:
     return level
 
 
-def count_by_unit(mentions: Sequence[Mention] | MentionTally, gazetteer: Gazetteer, level: str) -> list[UnitCount]:
+def count_by_unit(mentions: Sequence[Mention] | MentionTally, gazetteer: Places, level: str) -> list[UnitCount]:
     """Mentions per unit of ``level``, largest count first (then P-code, for a stable order); from
     the mentions, or from a tally that counted them per unit as they streamed."""
     check_level(level)
@@ -99,7 +99,7 @@ class UnitLayer(Layer, RawMacroElement):
         self.labels = {"total": "عدد الإشارات / mentions", "roles": roles}
 
 
-def add_unit_layer(m, mentions: Sequence[Mention], gazetteer: Gazetteer, level: str) -> UnitLayer:
+def add_unit_layer(m, mentions: Sequence[Mention], gazetteer: Places, level: str) -> UnitLayer:
     """Add the counts of ``level`` to map ``m`` (before its layer control)."""
     layer = UnitLayer(count_by_unit(mentions, gazetteer, level), level)
     m.add_child(layer)

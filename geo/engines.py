@@ -22,10 +22,11 @@ import contextlib
 import os
 import pickle
 import signal
+import tempfile
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 Batch = list[Document | RawRow | InputError]
 #: Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.
 AHEAD_PER_WORKER = 2
+#: A worker's encoded rows from this size on come back in a file rather than through the pipe.
+SPILL_BYTES = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,9 @@ class Work:
     #: ``jsonl`` or ``csv``: a batch's mentions come back encoded (:mod:`geo.records`); empty: as
     #: :class:`Mention` values.
     encode: str = ""
+    #: A private folder of the parent's where a worker leaves a batch's encoded rows (see
+    #: :func:`_worker_batch`); empty: they come back through the pool's pipe.
+    spill: str = ""
 
 
 @dataclass(slots=True)
@@ -80,20 +86,23 @@ class BatchResult:
     documents: int = 0
     #: Documents left out by ``--from``/``--to``.
     outside: int = 0
+    #: The file (in :attr:`Work.spill`) a worker left ``data`` in; the parent reads and removes it.
+    spilled: str = ""
 
     def __reduce__(self):
         # Mentions travel as plain tuples: unpickling them and calling Mention(*row) takes half the
         # time of unpickling the dataclasses.
         rows = [tuple([getattr(m, name) for name in _MENTION_FIELDS]) for m in self.mentions]
-        return (_rebuild_result, (rows, self.data, self.count, self.failures, self.documents, self.outside))
+        return (_rebuild_result, (rows, self.data, self.count, self.failures, self.documents, self.outside,
+                                  self.spilled))
 
 
 _MENTION_FIELDS = tuple(f.name for f in fields(Mention))
 
 
 def _rebuild_result(rows: list[tuple], data: bytes, count: int, failures: list[InputError], documents: int,
-                    outside: int) -> BatchResult:
-    return BatchResult([Mention(*row) for row in rows], data, count, failures, documents, outside)
+                    outside: int, spilled: str = "") -> BatchResult:
+    return BatchResult([Mention(*row) for row in rows], data, count, failures, documents, outside, spilled)
 
 
 # -- the parser, once per worker ---------------------------------------------------------------------
@@ -388,7 +397,34 @@ def _failure(document: Document, error: Exception) -> InputError:
 
 
 def _worker_batch(source: ParserSource, batch: Batch, work: Work) -> BatchResult:
-    return extract_batch(install_parser(source), batch, work)
+    result = extract_batch(install_parser(source), batch, work)
+    if work.spill and len(result.data) >= SPILL_BYTES:
+        # Megabytes of rows sent back through the pool's pipe go 64 KB at a time, the worker waiting
+        # on the parent's reading thread at each step; left in a file, they cost one write here
+        # and one read there, and the worker goes on to its next batch at once.
+        # A temporary folder that is full or gone only costs the faster way: the rows take the pipe.
+        path = ""
+        try:
+            descriptor, path = tempfile.mkstemp(dir=work.spill, suffix=".rows")
+            with open(descriptor, "wb") as stream:
+                stream.write(result.data)
+        except OSError:
+            if path:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            return result
+        result.data, result.spilled = b"", path
+    return result
+
+
+def _taken_back(result: BatchResult) -> BatchResult:
+    """A worker's result with the rows it left in a file read back (and the file removed)."""
+    if result.spilled:
+        path, result.spilled = result.spilled, ""
+        with open(path, "rb") as stream:
+            result.data = stream.read()
+        os.unlink(path)
+    return result
 
 
 def _dask_batch(key: str, batch: Batch, work: Work) -> BatchResult:
@@ -488,8 +524,11 @@ class ProcessEngine:
                 for _ in range(workers):  # the workers start now, while the parser's source is found
                     submit(_warm_up)
                 source = _pool_source(parser, stack)
-                yield from _ordered(lambda batch: submit(_worker_batch, source, batch, work), batches,
-                                    workers * AHEAD_PER_WORKER)
+                if work.encode:
+                    work = replace(work, spill=stack.enter_context(tempfile.TemporaryDirectory(prefix="geo-rows-")))
+                for result in _ordered(lambda batch: submit(_worker_batch, source, batch, work), batches,
+                                       workers * AHEAD_PER_WORKER):
+                    yield _taken_back(result)
             except BrokenProcessPool:
                 _end_workers(pool)
                 raise GeoError("a worker process died (killed, or out of memory?); nothing was written") from None
@@ -505,7 +544,6 @@ def _pool_source(parser, stack: contextlib.ExitStack) -> ParserSource:
     (:class:`CachedParser`), or a parser given in Python written once to a private temporary file
     (:class:`ParserFile`), never 20 MB of state with every batch. ``parser`` may also be something
     with a ``source()`` method (:class:`geo.batch.ParserSpec`), asked only now."""
-    import tempfile
 
     if hasattr(parser, "source"):
         parser = parser.source()

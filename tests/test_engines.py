@@ -177,3 +177,31 @@ def test_a_corpus_run_streams_documents(geoparser, tmp_path, monkeypatch):
     assert next(mentions).doc == "d0"
     assert len(read) <= BATCH_DOCUMENTS + 1
     assert sum(1 for _ in mentions) == 999 and len(read) == 1000
+
+
+def test_a_worker_leaves_large_rows_in_a_file_the_parent_takes_back(geoparser, tmp_path):
+    """Megabytes of encoded rows go from a worker to the parent through a file in the parent's private
+    folder, not the pool's pipe: the parent gets the very bytes, and the file is gone once read. A
+    folder that cannot take them (gone, full) only means the rows take the pipe."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from geo.engines import SPILL_BYTES, Work, _taken_back, _worker_batch
+
+    text = SEEDS[0].read_text(encoding="utf-8-sig")
+    batch = [Document(f"d-{i}", text) for i in range(8)]
+    work = Work(encode="jsonl")
+    expected = extract_batch(geoparser, batch, work).data
+    assert len(expected) >= SPILL_BYTES
+    source = ParserState.of(geoparser)
+    spill = tmp_path / "rows"
+    spill.mkdir()
+    result = pickle.loads(pickle.dumps(_worker_batch(source, batch, replace(work, spill=str(spill)))))
+    assert result.data == b"" and Path(result.spilled).parent == spill
+    assert Path(result.spilled).read_bytes() == expected
+    taken = _taken_back(result)
+    assert taken.data == expected and not taken.spilled and list(spill.iterdir()) == []
+    piped = _worker_batch(source, batch, replace(work, spill=str(tmp_path / "gone")))
+    assert piped.data == expected and not piped.spilled
+    small = _worker_batch(source, batch[:1], replace(Work(encode="csv"), spill=str(spill)))
+    assert len(small.data) < SPILL_BYTES and small.data and not small.spilled  # a small batch takes the pipe

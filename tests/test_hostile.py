@@ -338,7 +338,9 @@ def test_4_and_5_a_signal_stops_the_run_and_every_process_of_it(engine, fmt, sig
     command = [sys.executable, "-m", "geo.cli", "map" if fmt == "map" else "extract", str(seed_corpus),
                "--out", out.name, "--engine", engine]
     command += [] if fmt == "map" else ["--format", fmt]
-    env = {**os.environ, "GEO_NO_WORLD": "1"}
+    temporary = tmp_path / "tmp"  # where workers leave rows for the parent (geo.engines: spill)
+    temporary.mkdir()
+    env = {**os.environ, "GEO_NO_WORLD": "1", "TMPDIR": str(temporary)}
     process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
     deadline = time.monotonic() + 120
@@ -361,6 +363,7 @@ def test_4_and_5_a_signal_stops_the_run_and_every_process_of_it(engine, fmt, sig
     assert err.splitlines() == [f"geo: stopped by {signal.Signals(signum).name}; {out.name} left as it was"], err
     assert out.read_bytes() == PRECIOUS
     no_temporary_files(tmp_path)
+    assert list(temporary.iterdir()) == []
     deadline = time.monotonic() + 10
     while group_alive(process.pid) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -134,6 +134,18 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _population(text: str) -> int:
+    """A whole number of at most :data:`~geo.gazetteer.MAX_POPULATION_DIGITS` digits, the rule a
+    gazetteer file's population column follows; a wrong value is quoted short (it may be 5,000 digits)."""
+    from geo.gazetteer import MAX_POPULATION_DIGITS
+
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number")
+    if len(text) > MAX_POPULATION_DIGITS:
+        raise argparse.ArgumentTypeError(f"a number of {len(text):,} digits is not a real population")
+    return int(text)
+
+
 def _byte_count(text: str) -> int:
     """``64000000``, ``64M``, ``512K`` or ``1G`` (decimal units, as the default is written)."""
     units = {"K": 10**3, "M": 10**6, "G": 10**9}
@@ -332,7 +344,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--variants", default="", help="other Arabic spellings, |-separated")
     add.add_argument("--variants-en", default="", help="other English spellings, |-separated")
     add.add_argument("--country", help="ISO 3166-1 alpha-2 code (default: the parent's)")
-    add.add_argument("--population", type=int, help="number of inhabitants, if known (breaks ties between namesakes)")
+    add.add_argument(
+        "--population", type=_population, help="number of inhabitants, if known (breaks ties between namesakes)"
+    )
     add.add_argument("--source", default="", help="where the coordinates come from")
     add.add_argument(
         "--method",

@@ -238,8 +238,10 @@ def _from_units(units: np.ndarray, length: int) -> str | None:
 def _fold_bmp(text: str, units: np.ndarray, boundaries: bool) -> Normalised | None:
     effect = _EFFECT.take(units)
     offsets = None
-    if effect.any():
-        if (effect == _RESIZED).any():
+    # One pass for both questions (anything dropped? anything resized?): _RESIZED is the largest.
+    top = effect.max()
+    if top:
+        if top == _RESIZED:
             return None
         keep = effect == 0
         offsets = np.flatnonzero(keep)

@@ -145,7 +145,12 @@ def discover(
     def overlaps(start: int, end: int) -> bool:
         return any(start < other_end and other_start < end for other_start, other_end in taken)
 
-    for word_start, trigger_start, trigger_end, word in words.triggers_in(masked):
+    for last, (clitic_length, word) in words.automaton.iter(" " + masked):
+        # DiscoveryWords.triggers_in, inlined: ``last`` is the space after the word in the padded
+        # text, so in ``masked`` the trigger ends at ``last - 1``.
+        trigger_end = last - 1
+        trigger_start = trigger_end - len(word)
+        word_start = trigger_start - clitic_length
         quoted = [
             (start, end)
             for start, end in _quoted_names(norm_text, masked, trigger_end)
@@ -187,11 +192,13 @@ def discover(
             continue
         taken.append((start, end))
         found.append(unknown)
-    for index, resolution in enumerate(resolutions):
-        if not resolution.near and not (
-            matches[index].clitic.endswith("ب") and resolution.entry.feature in CONTAINER_FEATURES
-        ):
-            continue  # the common case (no بريف، قرب ... before the name), decided without a call
+    # The common case (no بريف، قرب ... before the name) is decided without a call, in one pass.
+    before_containers = [
+        index
+        for index, (match, resolution) in enumerate(zip(matches, resolutions, strict=True))
+        if resolution.near or (match.clitic[-1:] == "ب" and resolution.entry.feature in CONTAINER_FEATURES)
+    ]
+    for index in before_containers:
         candidate = _name_before_container(index, matches, resolutions, masked, words, lexicon)
         if candidate is None or overlaps(*candidate):
             continue

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import ahocorasick
+import numpy as np
 
-from geo.arabic import Normalised, name_key, normalise, word_boundaries
+from geo.arabic import TRAILING_MARKS, Normalised, name_key, normalise, word_boundaries
 from geo.clitics import LAM_PROCLITICS, PROCLITICS, lam_form
 from geo.places import Places
 from geo.world import WORLD_PREFIX
@@ -206,8 +207,12 @@ class PlaceIndex:
                     last = second[1]
                 else:
                     # The longest key runs into a longer word (حلب الجديدهX): fall back to the longest
-                    # shorter key that ends at a word boundary inside it.
-                    slot, last = _shorter_key(self, padded, last - len(clitic) - length, last)
+                    # shorter key that ends at a word boundary inside it. A key of one word (حلب in
+                    # حلبي, one hit in eight) has no such boundary: no call for it.
+                    key_start = last - len(clitic) - length
+                    if padded.find(" ", key_start + 1, last + 1) == -1:
+                        continue
+                    slot, last = _shorter_key(self, padded, key_start, last)
                     if slot is None:
                         continue
                     length, clitic, ids, blocked, glue = slot
@@ -221,6 +226,22 @@ class PlaceIndex:
             start = last - length
             append(Match(start, last, start, last, ids, clitic))
         if norm.offsets is None or not found:
+            return _filtered(found, norm)
+        offsets = norm.offsets
+        if isinstance(offsets, np.ndarray):
+            # Normalised.spans, inlined: one look-up in the offsets for all the names, and the spans
+            # set on the matches directly rather than made into tuples first.
+            firsts = offsets.take([m.norm_start for m in found]).tolist()
+            lasts = offsets.take([m.norm_end - 1 for m in found]).tolist()
+            source = norm.source
+            length = len(source)
+            marks = TRAILING_MARKS
+            for match, start, end in zip(found, firsts, lasts, strict=True):
+                end += 1
+                while end < length and source[end] in marks:
+                    end += 1
+                match.start = start
+                match.end = end
             return _filtered(found, norm)
         for match, (start, end) in zip(found, norm.spans([m.norm_start for m in found], [m.norm_end for m in found]),
                                        strict=True):
@@ -397,16 +418,17 @@ MASK = "\x00"
 def mask_names(matches: Sequence[Match], text: str) -> str:
     """``text`` (scan or folded, same length) with each name, clitic included, replaced by one run of
     :data:`MASK`: a single token whose position tells where the name stands."""
-    pieces = []
+    pieces: list[str] = []
+    extend = pieces.extend
     position = 0
     for match in matches:
         word_start = match.norm_start - len(match.clitic)
         # The run starts at the start of the word, so the masked name is always one whole token.
         while word_start > position and text[word_start - 1].isalnum():
             word_start -= 1
-        pieces.append(text[position:word_start])
-        pieces.append(MASK * (match.norm_end - word_start))
-        position = match.norm_end
+        end = match.norm_end
+        extend((text[position:word_start], MASK * (end - word_start)))
+        position = end
     pieces.append(text[position:])
     return "".join(pieces)
 

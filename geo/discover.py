@@ -145,12 +145,7 @@ def discover(
     def overlaps(start: int, end: int) -> bool:
         return any(start < other_end and other_start < end for other_start, other_end in taken)
 
-    for last, (clitic_length, word) in words.automaton.iter(" " + masked):
-        # DiscoveryWords.triggers_in, inlined: ``last`` is the space after the word in the padded
-        # text, so in ``masked`` the trigger ends at ``last - 1``.
-        trigger_end = last - 1
-        trigger_start = trigger_end - len(word)
-        word_start = trigger_start - clitic_length
+    for word_start, trigger_start, trigger_end, word in words.triggers_in(masked):
         quoted = [
             (start, end)
             for start, end in _quoted_names(norm_text, masked, trigger_end)

@@ -97,7 +97,8 @@ def _build_table() -> dict[int, str]:
 _TABLE = _build_table()
 #: Characters whose replacement is not exactly one character: only these move offsets.
 _RESIZING = re.compile("[" + "".join(re.escape(chr(k)) for k, v in sorted(_TABLE.items()) if len(v) != 1) + "]")
-_TRAILING_MARKS = frozenset(DIACRITICS + TATWEEL)
+#: Marks that stay with the letter before them: a span that ends at a letter takes those after it.
+TRAILING_MARKS = frozenset(DIACRITICS + TATWEEL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ class Normalised:
             src_start = int(self.offsets[start])
             src_end = int(self.offsets[end - 1]) + 1
         source = self.source
-        while src_end < len(source) and source[src_end] in _TRAILING_MARKS:
+        while src_end < len(source) and source[src_end] in TRAILING_MARKS:
             src_end += 1
         return src_start, src_end
 
@@ -145,7 +146,7 @@ class Normalised:
             lasts = [offsets[end - 1] for end in ends]
         source = self.source
         length = len(source)
-        marks = _TRAILING_MARKS
+        marks = TRAILING_MARKS
         found = []
         for src_start, src_end in zip(firsts, lasts, strict=True):
             src_end += 1
@@ -238,11 +239,14 @@ def _from_units(units: np.ndarray, length: int) -> str | None:
 def _fold_bmp(text: str, units: np.ndarray, boundaries: bool) -> Normalised | None:
     effect = _EFFECT.take(units)
     offsets = None
-    if effect.any():
-        if (effect == _RESIZED).any():
+    # One pass for both questions (anything dropped? anything resized?): _RESIZED is the largest.
+    top = effect.max()
+    if top:
+        if top == _RESIZED:
             return None
         keep = effect == 0
-        offsets = np.flatnonzero(keep)
+        # ``.nonzero()[0]``, not np.flatnonzero: the same for a flat array, without its wrapper's cost.
+        offsets = keep.nonzero()[0]
         units = units[keep]
     folded = _from_units(_FOLD_16.take(units), len(units))
     if folded is None:
@@ -306,8 +310,8 @@ def positions_of(text: str, table: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.intp)
     units = _bmp_units(text)
     if units is not None:
-        return np.flatnonzero(table.take(units))
-    return np.flatnonzero(table[np.minimum(_codes(text), 0xFFFF)])
+        return table.take(units).nonzero()[0]
+    return table[np.minimum(_codes(text), 0xFFFF)].nonzero()[0]
 
 
 def word_boundaries(folded: str) -> str:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 #: The word lists (cues, context words ...): an index is built from them too.
 DATA = Path(__file__).resolve().parent / "data"
 
-FORMAT = 7
+FORMAT = 8
 KIND = f"index {FORMAT}"
 #: Index files kept in the cache folder (this run's and the one before, e.g. of another checkout).
 KEEP = 2

@@ -187,11 +187,13 @@ def discover(
             continue
         taken.append((start, end))
         found.append(unknown)
-    for index, resolution in enumerate(resolutions):
-        if not resolution.near and not (
-            matches[index].clitic.endswith("ب") and resolution.entry.feature in CONTAINER_FEATURES
-        ):
-            continue  # the common case (no بريف، قرب ... before the name), decided without a call
+    # The common case (no بريف، قرب ... before the name) is decided without a call, in one pass.
+    before_containers = [
+        index
+        for index, (match, resolution) in enumerate(zip(matches, resolutions, strict=True))
+        if resolution.near or (match.clitic[-1:] == "ب" and resolution.entry.feature in CONTAINER_FEATURES)
+    ]
+    for index in before_containers:
         candidate = _name_before_container(index, matches, resolutions, masked, words, lexicon)
         if candidate is None or overlaps(*candidate):
             continue

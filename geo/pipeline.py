@@ -89,10 +89,12 @@ class Geoparser:
         matches = self.index.find(norm, scan)
         source = text if norm.offsets is not None else None
         resolutions = self.resolver.resolve(matches, norm.text, scan, source) if matches else []
-        if None in resolutions:
-            kept = [i for i, r in enumerate(resolutions) if r is not None]
-            matches = [matches[i] for i in kept]
-            resolutions = [resolutions[i] for i in kept]
+        # Not ``None in resolutions``: that calls Resolution.__eq__ (Python code) on every item.
+        # A Resolution is always true (no __bool__ or __len__), so filter(None, ...) keeps exactly them.
+        kept_resolutions = list(filter(None, resolutions))
+        if len(kept_resolutions) != len(resolutions):
+            matches = [m for m, r in zip(matches, resolutions, strict=True) if r is not None]
+            resolutions = kept_resolutions
         masked = mask_names(matches, scan)
         if self.discover:
             unknowns = discover(matches, resolutions, norm.text, scan, norm.span, self.lexicon, masked)

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import ahocorasick
+import numpy as np
 
-from geo.arabic import Normalised, name_key, normalise, word_boundaries
+from geo.arabic import TRAILING_MARKS, Normalised, name_key, normalise, word_boundaries
 from geo.clitics import LAM_PROCLITICS, PROCLITICS, lam_form
 from geo.places import Places
 from geo.world import WORLD_PREFIX
@@ -140,9 +141,7 @@ class PlaceIndex:
             reading = (slot.length, slot.ids, slot.blocked, slot.glue)
             number = numbers.setdefault(reading, len(numbers))
             values.append(number << CLITIC_BITS | CLITICS.index(slot.clitic))
-        # Added in value order (a name's keys together): the order the cache file rebuilds them in,
-        # and as fast to scan as any (alphabetical order is twice as slow: nodes far apart).
-        return cls.from_keys(sorted(zip(values, slots, strict=True)), list(numbers))
+        return cls.from_keys(sorted(zip(values, slots, strict=True), key=_insertion_order), list(numbers))
 
     @classmethod
     def from_keys(cls, keys: Iterable[tuple[int, str]], readings: list[tuple]) -> PlaceIndex:
@@ -155,8 +154,9 @@ class PlaceIndex:
         return cls(automaton, readings)
 
     def keys(self) -> list[tuple[int, str]]:
-        """(value, key text) of every key, in value order (what :meth:`from_keys` takes)."""
-        return sorted((value, text) for text, value in self.automaton.items())
+        """(value, key text) of every key, in the order they are added (what :meth:`from_keys` takes,
+        and the order the cache file keeps them in)."""
+        return sorted(((value, text) for text, value in self.automaton.items()), key=_insertion_order)
 
     def slot(self, value: int) -> IndexKey:
         """The :class:`IndexKey` an automaton value stands for."""
@@ -207,8 +207,12 @@ class PlaceIndex:
                     last = second[1]
                 else:
                     # The longest key runs into a longer word (حلب الجديدهX): fall back to the longest
-                    # shorter key that ends at a word boundary inside it.
-                    slot, last = _shorter_key(self, padded, last - len(clitic) - length, last)
+                    # shorter key that ends at a word boundary inside it. A key of one word (حلب in
+                    # حلبي, one hit in eight) has no such boundary: no call for it.
+                    key_start = last - len(clitic) - length
+                    if padded.find(" ", key_start + 1, last + 1) == -1:
+                        continue
+                    slot, last = _shorter_key(self, padded, key_start, last)
                     if slot is None:
                         continue
                     length, clitic, ids, blocked, glue = slot
@@ -223,6 +227,22 @@ class PlaceIndex:
             append(Match(start, last, start, last, ids, clitic))
         if norm.offsets is None or not found:
             return _filtered(found, norm)
+        offsets = norm.offsets
+        if isinstance(offsets, np.ndarray):
+            # Normalised.spans, inlined: one look-up in the offsets for all the names, and the spans
+            # set on the matches directly rather than made into tuples first.
+            firsts = offsets.take([m.norm_start for m in found]).tolist()
+            lasts = offsets.take([m.norm_end - 1 for m in found]).tolist()
+            source = norm.source
+            length = len(source)
+            marks = TRAILING_MARKS
+            for match, start, end in zip(found, firsts, lasts, strict=True):
+                end += 1
+                while end < length and source[end] in marks:
+                    end += 1
+                match.start = start
+                match.end = end
+            return _filtered(found, norm)
         for match, (start, end) in zip(found, norm.spans([m.norm_start for m in found], [m.norm_end for m in found]),
                                        strict=True):
             match.start = start
@@ -230,10 +250,26 @@ class PlaceIndex:
         return _filtered(found, norm)
 
 
+#: Arabic letters (folded), the most frequent in text first. pyahocorasick finds a node's child by
+#: a linear search over its children, in the order they were added, so keys are added in this
+#: collation: at every node the likeliest next letter is tried first. Measured on news text, the
+#: scan is 12% faster than with keys added in value order, and twice as fast as in code point order.
+LETTER_FREQUENCY = " ايلمونهرتبعدسفكقحجشطصخثزضغذظء"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(LETTER_FREQUENCY)}
+
+
+def _insertion_order(key: tuple[int, str]) -> list[int]:
+    """Sort key of a (value, key text) pair: the text in :data:`LETTER_FREQUENCY` collation (other
+    characters after those letters, in code point order)."""
+    rank = _LETTER_RANK
+    return [rank.get(char, 64 + ord(char)) for char in key[1]]
+
+
 def _filtered(found: list[Match], norm: Normalised) -> list[Match]:
     """``found`` without names in a word with nunation or inside a longer hashtag."""
     source = norm.source
-    if norm.offsets is not None and any(mark in source for mark in TANWEEN):
+    # The three marks of TANWEEN, tested one by one: three searches in C, not a generator.
+    if norm.offsets is not None and ("\u064b" in source or "\u064c" in source or "\u064d" in source):
         # بنوداً: a word with nunation is an indefinite noun or an adverb; a name only the world
         # layer has is not taken from it (a curated name in fully vowelled text still is).
         found = [m for m in found if source[m.end - 1] not in TANWEEN or not _world_only(m.ids)]
@@ -382,16 +418,17 @@ MASK = "\x00"
 def mask_names(matches: Sequence[Match], text: str) -> str:
     """``text`` (scan or folded, same length) with each name, clitic included, replaced by one run of
     :data:`MASK`: a single token whose position tells where the name stands."""
-    pieces = []
+    pieces: list[str] = []
+    extend = pieces.extend
     position = 0
     for match in matches:
         word_start = match.norm_start - len(match.clitic)
         # The run starts at the start of the word, so the masked name is always one whole token.
         while word_start > position and text[word_start - 1].isalnum():
             word_start -= 1
-        pieces.append(text[position:word_start])
-        pieces.append(MASK * (match.norm_end - word_start))
-        position = match.norm_end
+        end = match.norm_end
+        extend((text[position:word_start], MASK * (end - word_start)))
+        position = end
     pieces.append(text[position:])
     return "".join(pieces)
 

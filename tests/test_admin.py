@@ -8,13 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from seeds import seeds_directory
 
 from geo.gazetteer import Gazetteer
 from geo.pipeline import Geoparser
 
 ROOT = Path(__file__).resolve().parents[1]
 IMPORT_TOOL = ROOT / "gazetteer" / "tools" / "import_opensyria.py"
-OPENSYRIA = ROOT.parent / "shared" / "data" / "opensyria"
+#: The shared data folder is found as the seeds are (beside this checkout or the one it was cloned from).
+OPENSYRIA = seeds_directory().parent / "data" / "opensyria"
 HEADER = "id,name_ar,variants_ar,name_en,variants_en,feature,lat,lon,parent,country,population,capital,source"
 
 
@@ -49,8 +51,9 @@ def test_the_bundled_gazetteer_holds_every_unit(gazetteer):
 
 
 def test_the_import_is_re_runnable_and_already_applied():
-    assert (OPENSYRIA / "subdistricts.json").is_file(), "the OpenSyria data is expected in ../shared/data/opensyria"
-    result = subprocess.run([sys.executable, str(IMPORT_TOOL), "--check"], capture_output=True, text=True, check=False)
+    assert (OPENSYRIA / "subdistricts.json").is_file(), f"the OpenSyria data is expected in {OPENSYRIA}"
+    result = subprocess.run([sys.executable, str(IMPORT_TOOL), "--check", "--source", str(OPENSYRIA)],
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -333,5 +333,5 @@ def _decode(data: dict, files: Sequence[Path], automaton: bool = True, geocoder:
                 for length, numbers, blocked, glue in data.pop("readings")]
     if max(values) >= len(readings) << CLITIC_BITS:
         raise ValueError("automaton value out of range")
-    index = PlaceIndex.from_keys(zip(values, _lines(words), strict=True), readings)
+    index = PlaceIndex.from_columns(_lines(words), values, readings)  # as long: checked above
     return gazetteer, index

@@ -11,6 +11,7 @@ it are dropped.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -146,10 +147,16 @@ class PlaceIndex:
     @classmethod
     def from_keys(cls, keys: Iterable[tuple[int, str]], readings: list[tuple]) -> PlaceIndex:
         """The index of (value, key text) pairs, added in that order, over ``readings``."""
+        keys = list(keys)
+        return cls.from_columns([text for _value, text in keys], [value for value, _text in keys], readings)
+
+    @classmethod
+    def from_columns(cls, texts: Iterable[str], values: Iterable[int], readings: list[tuple]) -> PlaceIndex:
+        """The index of keys ``texts`` with ``values`` (paired in order; the caller checks that the
+        two are as long), over ``readings``. The 113,000 keys go in from C (``map``), not from a
+        Python loop: a tenth of building the automaton, in every process that loads the index."""
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        add = automaton.add_word
-        for value, text in keys:
-            add(text, value)
+        deque(map(automaton.add_word, texts, values), maxlen=0)
         automaton.make_automaton()
         return cls(automaton, readings)
 

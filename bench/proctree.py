@@ -3,8 +3,9 @@ included): wall seconds, CPU seconds, and peak resident memory.
 
 CPU seconds are the children's ``getrusage`` after the command ends: a worker's time is added to its
 parent's when it is waited for, so the figure covers every process of the run. Peak memory is the
-largest sum of RSS over the command and its live descendants, sampled every 10 ms (``psutil``); a
-shorter peak can be missed, so it is a lower bound, and close to the truth for runs of a second or more.
+largest sum of RSS over the command and its live descendants, sampled every 10 ms (from ``/proc`` on
+Linux, else ``psutil``); a shorter peak can be missed, so it is a lower bound, and close to the truth
+for runs of a second or more.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Measure:
 
 
 def _tree_rss(process) -> int:
+    """The summed RSS of ``process`` (a ``psutil.Process``) and its live descendants, in bytes."""
+    if _PROC_CHILDREN:
+        return _tree_rss_proc(process.pid)
     import psutil
 
     total = 0
@@ -39,6 +43,31 @@ def _tree_rss(process) -> int:
             total += member.memory_info().rss
         except psutil.Error:
             continue
+    return total
+
+
+#: Linux lists each thread's children in /proc (``CONFIG_PROC_CHILDREN``): the tree is then walked from
+#: its root in a handful of small reads. ``psutil``'s ``children()`` reads the status of every process
+#: on the machine to find them: 1.5 ms of CPU a sample, 100 samples a second, a seventh of one of the
+#: two cores taken from the run being measured (and more from a pool, which needs both, than from a
+#: single process).
+_PROC_CHILDREN = os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _tree_rss_proc(root: int) -> int:
+    total = 0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as stream:
+                total += int(stream.read().split()[1]) * _PAGE
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", "rb") as stream:
+                    pending.extend(int(child) for child in stream.read().split())
+        except (OSError, ValueError, IndexError):
+            continue  # ended while being read
     return total
 
 

@@ -44,10 +44,12 @@ if TYPE_CHECKING:
 BATCH_DOCUMENTS = 64
 BATCH_CHARS = 1 << 19
 #: ``--engine auto`` runs an input smaller than this in this process: a pool's workers each load the
-#: index (about half a second of CPU) before they extract anything, so below about a thousand
-#: seed-length articles (3 M characters) two workers finish later than one process
-#: (``bench/bench_cli.py``, section (c), measures where the pool starts to pay; rerun it on the
-#: machine class that runs geo and set these from it). Many short documents pay off sooner.
+#: index (about a third of a second of CPU) before they extract anything, so for a few hundred
+#: seed-length articles two workers finish later than one process. Files count by their size in
+#: bytes: 3 MB is about 520 seed-length articles, where the pool starts to pay on 2 cores
+#: (``bench/bench_cli.py``, section (c), 2026-12-05: the pool took 1.04-1.12 of inline's time at
+#: 300 articles, 0.89-0.98 at 600, 0.78-0.84 at 1,200; rerun it on the machine class that runs geo
+#: and set these from it). Many short documents pay off sooner.
 SMALL_INPUT_DOCUMENTS = 2_000
 SMALL_INPUT_CHARS = 3_000_000
 
